@@ -1,0 +1,57 @@
+# Corridor: `make run` to try it, `make test` to check it. Nothing else needs installing by hand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip --disable-pip-version-check -q
+export DJANGO_SETTINGS_MODULE := corridor.settings
+
+.PHONY: run test test-postgres lint bench audit messages system-deps system-deps-test clean
+
+$(BIN)/corridor: requirements/base.txt requirements/build.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-hashes -r requirements/build.txt
+	$(PIP) install --require-hashes -r requirements/base.txt
+	$(PIP) install --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.dev: $(BIN)/corridor requirements/dev.txt
+	$(PIP) install --require-hashes -r requirements/dev.txt
+	touch $@
+
+# System packages: gettext to compile translations; Chromium and fonts for the browser tests.
+system-deps:
+	scripts/system-deps.sh gettext
+system-deps-test:
+	scripts/system-deps.sh gettext chromium fonts-dejavu-core
+
+messages: $(BIN)/corridor system-deps
+	$(BIN)/corridor compilemessages -v 0 --ignore=.venv
+
+run: $(BIN)/corridor messages
+	$(BIN)/corridor migrate -v 0
+	$(BIN)/corridor demo
+	$(BIN)/corridor serve 127.0.0.1:8000
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r corridor accounts audit cases
+	$(BIN)/python scripts/custom_checks.py
+
+test: $(VENV)/.dev system-deps-test messages lint
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:cacheprovider
+
+# The same suite against PostgreSQL: DATABASE_URL must point at a server (see .ci/run).
+test-postgres: $(VENV)/.dev system-deps-test messages
+	test -n "$$DATABASE_URL" || (echo "set DATABASE_URL=postgres://..." && exit 2)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:cacheprovider
+
+bench: $(VENV)/.dev
+	@echo "no benchmarks yet: they arrive with the vault and intake (bench/README.md)"
+
+# Needs a connected machine: pip-audit asks a vulnerability service.
+audit: $(VENV)/.dev
+	$(BIN)/pip install -q pip-audit && $(BIN)/pip-audit -r requirements/base.txt -r requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var

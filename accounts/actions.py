@@ -1,0 +1,180 @@
+"""Every change to staff accounts and teams, each with its audit event in one transaction.
+
+Views call these; nothing else writes users, roles, memberships or second factors.
+"""
+
+import base64
+import secrets
+import string
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Membership, Team, User
+from accounts.roles import Role
+from audit.log import record
+
+BACKUP_CODE_COUNT = 10
+_TEMP_ALPHABET = string.ascii_letters + string.digits
+
+
+def temporary_password() -> str:
+    """A one-time password an admin hands over; the user must change it at first login."""
+    return "-".join("".join(secrets.choice(_TEMP_ALPHABET) for _ in range(5)) for _ in range(4))
+
+
+@transaction.atomic
+def create_staff_user(
+    *,
+    actor: User | None,
+    username: str,
+    first_name: str = "",
+    last_name: str = "",
+    roles: list[str],
+    teams: list[Team],
+) -> tuple[User, str]:
+    password = temporary_password()
+    user = User(
+        username=username, first_name=first_name, last_name=last_name, password_is_temporary=True
+    )
+    user.set_password(password)
+    user.save()
+    record("user_created", actor=actor, object_type="user", object_id=user.pk)
+    set_roles(actor=actor, user=user, roles=roles)
+    for team in teams:
+        add_member(actor=actor, team=team, user=user)
+    return user, password
+
+
+@transaction.atomic
+def set_roles(*, actor: User | None, user: User, roles: list[str]) -> None:
+    valid = {r.value for r in Role}
+    wanted = {r for r in roles if r in valid}
+    current = set(user.groups.filter(name__in=valid).values_list("name", flat=True))
+    added, removed = sorted(wanted - current), sorted(current - wanted)
+    if not added and not removed:
+        return
+    user.groups.remove(*Group.objects.filter(name__in=removed))
+    user.groups.add(*Group.objects.filter(name__in=added))
+    record(
+        "roles_changed",
+        actor=actor,
+        object_type="user",
+        object_id=user.pk,
+        added=added,
+        removed=removed,
+    )
+
+
+@transaction.atomic
+def set_active(*, actor: User, user: User, active: bool) -> None:
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.session_epoch += 1  # a deactivated user's open sessions end at once
+    user.save(update_fields=["is_active", "session_epoch"])
+    record(
+        "user_activated" if active else "user_deactivated",
+        actor=actor,
+        object_type="user",
+        object_id=user.pk,
+    )
+
+
+@transaction.atomic
+def reset_password(*, actor: User, user: User) -> str:
+    password = temporary_password()
+    user.set_password(password)
+    user.password_is_temporary = True
+    user.session_epoch += 1
+    user.save(update_fields=["password", "password_is_temporary", "session_epoch"])
+    record("password_reset", actor=actor, object_type="user", object_id=user.pk)
+    return password
+
+
+@transaction.atomic
+def change_password(*, user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.password_is_temporary = False
+    user.save(update_fields=["password", "password_is_temporary"])
+    record("password_changed", actor=user, object_type="user", object_id=user.pk)
+
+
+@transaction.atomic
+def reset_second_factor(*, actor: User, user: User) -> None:
+    """Remove every device: the user enrols a new authenticator at the next login."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    user.session_epoch += 1
+    user.save(update_fields=["session_epoch"])
+    record("second_factor_reset", actor=actor, object_type="user", object_id=user.pk)
+
+
+@transaction.atomic
+def logout_everywhere(*, user: User) -> None:
+    user.session_epoch += 1
+    user.save(update_fields=["session_epoch"])
+    record("logout_everywhere", actor=user, object_type="user", object_id=user.pk)
+
+
+def start_totp_enrolment(user: User) -> TOTPDevice:
+    """Return the user's unconfirmed TOTP device, creating it if needed (no audit yet)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def confirm_totp(*, user: User, device: TOTPDevice) -> list[str]:
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    record("second_factor_enrolled", actor=user, object_type="user", object_id=user.pk)
+    return new_backup_codes(user)
+
+
+@transaction.atomic
+def regenerate_backup_codes(*, user: User) -> list[str]:
+    record("backup_codes_regenerated", actor=user, object_type="user", object_id=user.pk)
+    return new_backup_codes(user)
+
+
+def new_backup_codes(user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="backup")
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+@transaction.atomic
+def create_team(*, actor: User, name: str, kind: str) -> Team:
+    team = Team.objects.create(name=name, kind=kind)
+    record("team_created", actor=actor, object_type="team", object_id=team.pk, kind=kind)
+    return team
+
+
+@transaction.atomic
+def add_member(*, actor: User | None, team: Team, user: User) -> None:
+    _membership, created = Membership.objects.get_or_create(team=team, user=user)
+    if created:
+        record(
+            "team_member_added", actor=actor, object_type="team", object_id=team.pk, user=user.pk
+        )
+
+
+@transaction.atomic
+def remove_member(*, actor: User, team: Team, user: User) -> None:
+    deleted, _ = Membership.objects.filter(team=team, user=user).delete()
+    if deleted:
+        record(
+            "team_member_removed", actor=actor, object_type="team", object_id=team.pk, user=user.pk
+        )
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The device's key in the base32 form authenticator apps accept for manual entry."""
+    return base64.b32encode(device.bin_key).decode().rstrip("=")

@@ -1,0 +1,70 @@
+import uuid
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Case(models.Model):
+    """A case's workflow metadata. Nothing here identifies a person: personal data lives only
+    in sealed vault records that point at the case (DESIGN.md, "Vault")."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        SCREENING = "screening", _("Screening")
+        INTENT_REGISTERED = "intent_registered", _("Intent registered")
+        VERIFIED = "verified", _("Verified")
+        PLANNING = "planning", _("Planning")
+        SCHEDULED = "scheduled", _("Scheduled")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RECEIVED = "received", _("Received")
+        REGISTERED = "registered", _("Registered as POW")
+        CLOSED = "closed", _("Closed")
+        DORMANT = "dormant", _("Dormant")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        REJECTED = "rejected", _("Rejected")
+        COMPROMISED = "compromised", _("Compromised")
+        FAILED = "failed", _("Failed")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Web portal")
+        TELEGRAM = "telegram", _("Telegram")
+        HOTLINE = "hotline", _("Hotline")
+        FIELD = "field", _("Field sighting")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("case number"), max_length=16, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=5, default="ru")
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    assignee = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    restricted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "team"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseCounter(models.Model):
+    """Per-year sequence for case numbers, taken under a row lock so numbers never repeat."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}:{self.last}"

@@ -1,0 +1,30 @@
+"""The ``corridor`` command: a thin dispatcher over Django's management commands.
+
+    corridor serve [addr:port]   development server (default 127.0.0.1:8000)
+    corridor demo                load the demo programme and print demo logins
+    corridor audit verify        walk the audit chain; non-zero exit names the first broken link
+    corridor <command> ...       any other management command (migrate, check, ...)
+
+Each operation lives in the app that owns it; ``corridor <command> --help`` shows its rule.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corridor.settings")
+    from django.core.management import execute_from_command_line
+
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        execute_from_command_line(["corridor", "help"])
+        return
+    if argv[0] == "serve":
+        argv = ["runserver", *(argv[1:] or ["127.0.0.1:8000"])]
+    execute_from_command_line(["corridor", *argv])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""Corridor settings: one module, driven by the environment.
+
+Defaults run a development copy on SQLite from a fresh clone (``make run``). A production
+start sets ``CORRIDOR_ENV=production``; it then refuses to start without a real secret key
+and a PostgreSQL ``DATABASE_URL``, and the system checks in ``corridor/checks.py`` stop it
+when anything else is unsafe. Secrets may be given as ``NAME`` or as ``NAME_FILE`` (a path
+whose contents are the secret), as container and systemd credentials prefer.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def envbool(name: str, default: str) -> bool:
+    return os.getenv(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
+def envint(name: str, default: str) -> int:
+    return int(os.getenv(name, default))
+
+
+def envsecret(name: str) -> str | None:
+    """Read a secret from NAME or from the file named by NAME_FILE."""
+    value = os.getenv(name)
+    path = os.getenv(name + "_FILE")
+    if value and path:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return value or None
+
+
+def database_from_url(url: str) -> dict:
+    """Turn ``postgres://user:pass@host:port/name`` or ``sqlite:///path`` into DATABASES."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path[1:] if path.startswith("//") else path,
+        }
+    if parts.scheme in ("postgres", "postgresql"):
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": envint("CORRIDOR_CONN_MAX_AGE", "60"),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    raise ImproperlyConfigured("DATABASE_URL must start with postgres:// or sqlite://")
+
+
+ENVIRONMENT = os.getenv("CORRIDOR_ENV", "development")
+if ENVIRONMENT not in ("development", "production"):
+    raise ImproperlyConfigured("CORRIDOR_ENV must be 'development' or 'production'.")
+PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = envbool("DEBUG", "false" if PRODUCTION else "true")
+
+_DEV_SECRET_KEY = "corridor-development-only-not-secret-" + "x" * 40
+SECRET_KEY = envsecret("SECRET_KEY")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("Production needs SECRET_KEY or SECRET_KEY_FILE.")
+    SECRET_KEY = _DEV_SECRET_KEY
+
+ALLOWED_HOSTS = [
+    h
+    for h in os.getenv(
+        "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
+    ).split(",")
+    if h
+]
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Production needs ALLOWED_HOSTS (the staff host name).")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "corridor",
+    "accounts",
+    "audit",
+    "cases",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "corridor.middleware.security_headers",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.staff_access",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "corridor.urls"
+WSGI_APPLICATION = "corridor.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.navigation",
+            ],
+            "string_if_invalid": "",
+        },
+    }
+]
+
+_database_url = os.getenv("DATABASE_URL")
+if PRODUCTION and not (_database_url or "").startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured("Production needs DATABASE_URL pointing at PostgreSQL.")
+DATABASES = {
+    "default": database_from_url(_database_url)
+    if _database_url
+    else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "var" / "corridor.sqlite3"}
+}
+if not _database_url:
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets the page server read while a writer commits; IMMEDIATE takes the write lock at
+    # BEGIN, so two writers queue instead of failing halfway with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.getenv("CORRIDOR_TEST_SQLITE") or None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:dashboard"
+
+# Argon2id for staff passwords. Tests swap in a cheap hasher through settings named insecure
+# (tests/conftest.py), never here.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sessions live in the database so that every host behind the load balancer sees them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "corridor_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_SECURE = PRODUCTION
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Absolute cap on a staff session; the idle limit is enforced by accounts.middleware.
+SESSION_COOKIE_AGE = envint("CORRIDOR_SESSION_MAX_SECONDS", str(12 * 3600))
+CORRIDOR_IDLE_TIMEOUT = envint("CORRIDOR_IDLE_TIMEOUT_SECONDS", str(15 * 60))
+CSRF_COOKIE_NAME = "corridor_csrf"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SECURE = PRODUCTION
+CSRF_FAILURE_VIEW = "corridor.views.csrf_failure"
+
+# Login throttling (accounts/throttle.py): after this many failures for one name from
+# clients without that user's device cookie, attempts wait, doubling up to the cap.
+CORRIDOR_LOGIN_FREE_FAILURES = envint("CORRIDOR_LOGIN_FREE_FAILURES", "5")
+CORRIDOR_LOGIN_MAX_LOCK_SECONDS = envint("CORRIDOR_LOGIN_MAX_LOCK_SECONDS", "900")
+CORRIDOR_DEVICE_COOKIE_DAYS = envint("CORRIDOR_DEVICE_COOKIE_DAYS", "60")
+
+OTP_TOTP_ISSUER = os.getenv("CORRIDOR_OTP_ISSUER", "Corridor")
+OTP_TOTP_TOLERANCE = 1
+
+# Security headers. The CSP is set by corridor.middleware.security_headers.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = envbool("CORRIDOR_SSL_REDIRECT", "true" if PRODUCTION else "false")
+SECURE_HSTS_SECONDS = envint("CORRIDOR_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+# nginx terminates TLS and sets this header; nothing else may (deploy/nginx.conf).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+
+LANGUAGE_CODE = "uk"  # staff UI default; the applicant portal defaults to Russian itself
+LANGUAGES = [("uk", _("Ukrainian")), ("ru", _("Russian")), ("en", _("English"))]
+LANGUAGE_COOKIE_NAME = "corridor_language"
+LANGUAGE_COOKIE_SAMESITE = "Strict"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_HTTPONLY = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = os.getenv("CORRIDOR_TIME_ZONE", "Europe/Kyiv")
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+# Logging: level, time, logger and message only. No request objects, no addresses, no bodies:
+# corridor.logging.RedactAddresses also strips anything that looks like an IP address from the
+# message, and django.server's request lines carry paths that hold no personal data by design.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "corridor.logging.RedactAddresses"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": os.getenv("CORRIDOR_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # django.request attaches the request to its records; our formatter never prints it.
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+
+# Errors are never mailed (mail would carry request data); ADMINS stays empty on purpose.
+ADMINS: list = []

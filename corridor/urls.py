@@ -1,0 +1,12 @@
+"""Staff host URLs. The applicant portal gets its own URLconf and host (see DESIGN.md)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("audit/", include("audit.urls")),
+    # Language switch: a plain POST form, works without JavaScript.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+]
