@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check -q
 export DJANGO_SETTINGS_MODULE := corridor.settings
 
-.PHONY: run test test-postgres lint bench audit messages system-deps system-deps-test clean
+.PHONY: run test test-postgres lint bench audit messages system-deps system-deps-test screenshots catalogues clean
 
 $(BIN)/corridor: requirements/base.txt requirements/build.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ system-deps-test:
 messages: $(BIN)/corridor system-deps
 	$(BIN)/corridor compilemessages -v 0 --ignore=.venv
 
+# Refresh the .po catalogues from the source (then translate the new entries in uk and ru).
+catalogues: $(BIN)/corridor system-deps
+	$(BIN)/corridor makemessages -l uk -l ru -l en --no-location \
+		--ignore=.venv --ignore=tests --ignore=bench --ignore=scripts
+
 run: $(BIN)/corridor messages
 	$(BIN)/corridor migrate -v 0
 	$(BIN)/corridor demo
@@ -35,6 +40,7 @@ run: $(BIN)/corridor messages
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -c pyproject.toml -r corridor accounts audit cases
 	$(BIN)/python scripts/custom_checks.py
 
@@ -48,6 +54,10 @@ test-postgres: $(VENV)/.dev system-deps-test messages
 
 bench: $(VENV)/.dev
 	@echo "no benchmarks yet: they arrive with the vault and intake (bench/README.md)"
+
+# The README's pictures, from a throwaway demo database and a real server.
+screenshots: $(VENV)/.dev system-deps-test messages
+	$(BIN)/python scripts/screenshots.py
 
 # Needs a connected machine: pip-audit asks a vulnerability service.
 audit: $(VENV)/.dev

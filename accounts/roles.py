@@ -8,7 +8,7 @@ whole system. Views check capabilities, never role names.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 
 class Role(models.TextChoices):
@@ -23,25 +23,25 @@ class Role(models.TextChoices):
 
 # codename -> what it allows, in English; translated where shown (gettext(label)).
 CAPABILITIES: dict[str, str] = {
-    "record_intake": N_("Answer the hotline and record questionnaires"),
-    "view_team_cases": N_("See the cases of own teams"),
-    "screen_cases": N_("Screen and verify cases"),
-    "plan_exits": N_("Plan exits and draft instructions"),
-    "approve_instructions": N_("Approve instructions (second pair of eyes)"),
-    "assign_cases": N_("Assign cases"),
-    "grant_restricted_access": N_("Grant access to restricted cases"),
-    "triage_portal": N_("Triage and bulk-discard unverified portal cases"),
-    "manage_watchlist": N_("Maintain the watch list"),
-    "run_escort_tasks": N_("Run escort tasks of own field unit"),
-    "report_sightings": N_("Report sightings of soldiers signalling surrender"),
-    "assess_rewards": N_("Assess equipment rewards"),
-    "record_payouts": N_("Record reward payouts"),
-    "approve_rewards": N_("Approve reward proposals"),
-    "view_reports": N_("See dashboards and reports"),
-    "view_audit_log": N_("Read and verify the audit log"),
-    "manage_staff": N_("Create staff accounts and change roles"),
-    "manage_teams": N_("Create teams and change membership"),
-    "manage_keys": N_("Run key operations"),
+    "record_intake": gettext_noop("Answer the hotline and record questionnaires"),
+    "view_team_cases": gettext_noop("See the cases of own teams"),
+    "screen_cases": gettext_noop("Screen and verify cases"),
+    "plan_exits": gettext_noop("Plan exits and draft instructions"),
+    "approve_instructions": gettext_noop("Approve instructions (second pair of eyes)"),
+    "assign_cases": gettext_noop("Assign cases"),
+    "grant_restricted_access": gettext_noop("Grant access to restricted cases"),
+    "triage_portal": gettext_noop("Triage and bulk-discard unverified portal cases"),
+    "manage_watchlist": gettext_noop("Maintain the watch list"),
+    "run_escort_tasks": gettext_noop("Run escort tasks of own field unit"),
+    "report_sightings": gettext_noop("Report sightings of soldiers signalling surrender"),
+    "assess_rewards": gettext_noop("Assess equipment rewards"),
+    "record_payouts": gettext_noop("Record reward payouts"),
+    "approve_rewards": gettext_noop("Approve reward proposals"),
+    "view_reports": gettext_noop("See dashboards and reports"),
+    "view_audit_log": gettext_noop("Read and verify the audit log"),
+    "manage_staff": gettext_noop("Create staff accounts and change roles"),
+    "manage_teams": gettext_noop("Create teams and change membership"),
+    "manage_keys": gettext_noop("Run key operations"),
 }
 
 R = Role

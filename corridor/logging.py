@@ -9,7 +9,11 @@ import logging
 import re
 
 _IPV4 = r"\b(?:\d{1,3}\.){3}\d{1,3}\b"
-_IPV6 = r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])|::1\b"
+# Full form (eight groups) or compressed form (contains "::"); times like 12:30:45 are neither.
+_IPV6 = (
+    r"(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}(?![\w:])"
+    r"|(?<![\w:])(?=[0-9A-Fa-f:]*::)[0-9A-Fa-f:]{2,39}(?![\w:])"
+)
 ADDRESS = re.compile(f"{_IPV4}|{_IPV6}")
 
 

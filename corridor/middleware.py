@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 # No inline script or style anywhere, no other origin: pages work with JavaScript disabled
 # and load nothing from a third party. Images may be data: URIs (the TOTP QR code).
@@ -28,6 +30,28 @@ def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         # Staff pages show case data: never keep them in a shared or browser cache.
         response.setdefault("Cache-Control", "no-store")
+        return response
+
+    return middleware
+
+
+def language(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Pick the UI language from the language cookie only, else the site default.
+
+    Browsers' Accept-Language is ignored on purpose: staff work in Ukrainian unless they choose
+    otherwise, and Tor Browser sends "en-US" whatever its user reads, so the portal must not
+    follow it either (DESIGN.md, "Channels").
+    """
+    supported = {code for code, _name in settings.LANGUAGES}
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in supported:
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        response = get_response(request)
+        response.headers.setdefault("Content-Language", code)
         return response
 
     return middleware

@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "corridor.middleware.security_headers",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "corridor.middleware.language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -198,7 +198,9 @@ OTP_TOTP_TOLERANCE = 1
 
 # Security headers. The CSP is set by corridor.middleware.security_headers.
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# No referrer ever leaves for another origin. Not "no-referrer": with it Chromium sends
+# "Origin: null" on form posts, which Django's CSRF origin check rightly refuses.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = envbool("CORRIDOR_SSL_REDIRECT", "true" if PRODUCTION else "false")

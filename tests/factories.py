@@ -17,18 +17,23 @@ def make_team(name: str = "Intake", kind: str = Team.Kind.INTAKE) -> Team:
 
 def totp_now(device: TOTPDevice, offset: int = 0) -> str:
     """The code the user's app shows now (offset in steps)."""
-    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
-                drift=offset)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset)
     return f"{code:0{device.digits}d}"
 
 
 class StaffFactory:
     """One persona per role plus an outsider, as in healthchecks' Alice/Bob/Charlie."""
 
-    def make(self, username: str, roles: list[str] | tuple = (), teams: list[Team] = (),
-             enrolled: bool = True) -> User:
-        user, _temp = actions.create_staff_user(actor=None, username=username, roles=list(roles),
-                                                teams=list(teams))
+    def make(
+        self,
+        username: str,
+        roles: list[str] | tuple = (),
+        teams: list[Team] = (),
+        enrolled: bool = True,
+    ) -> User:
+        user, _temp = actions.create_staff_user(
+            actor=None, username=username, roles=list(roles), teams=list(teams)
+        )
         user.set_password(PASSWORD)
         user.password_is_temporary = False
         user.save()
@@ -49,8 +54,9 @@ class StaffFactory:
         device = TOTPDevice.objects.get(user=user, confirmed=True)
         # django-otp refuses a code twice in one 30-second step; tests log in often.
         TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
-        response = client.post("/login/", {"username": user.username, "password": PASSWORD,
-                                           "code": totp_now(device)})
+        response = client.post(
+            "/login/", {"username": user.username, "password": PASSWORD, "code": totp_now(device)}
+        )
         assert response.status_code == 302, response.content[:500]
         return client
 

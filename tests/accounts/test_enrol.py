@@ -40,8 +40,9 @@ def test_it_enrols_totp_with_a_locally_rendered_qr_code(half_logged_in):
     wrong = client.post("/enrol/", {"code": "000000"})
     assert "This code is not right" in wrong.content.decode()
     # django-otp makes a device wait after a failure; skip the wait rather than sleep.
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0,
-                                                   throttling_failure_timestamp=None)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
     done = client.post("/enrol/", {"code": totp_now(device)})
     codes = re.findall(r"<code>([a-z0-9]{8})</code>", done.content.decode())
     assert len(codes) == 10

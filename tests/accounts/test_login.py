@@ -12,8 +12,11 @@ GENERIC = "The user name, password or code is wrong."
 
 
 def _post(client, username, password, code):
-    return client.post("/login/", {"username": username, "password": password, "code": code},
-                       HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(
+        "/login/",
+        {"username": username, "password": password, "code": code},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 def _en(client):
@@ -47,7 +50,9 @@ def test_it_refuses_a_right_password_with_a_wrong_code(staff):
 def test_it_refuses_a_right_code_with_a_wrong_password(staff):
     user = staff.persona("operator")
     client = _en(Client())
-    response = _post(client, "operator", "wrong password", totp_now(TOTPDevice.objects.get(user=user)))
+    response = _post(
+        client, "operator", "wrong password", totp_now(TOTPDevice.objects.get(user=user))
+    )
     assert GENERIC in response.content.decode()
     assert client.get("/").status_code == 302
 
@@ -82,7 +87,9 @@ def test_it_refuses_an_inactive_user(staff):
     user = staff.persona("operator")
     user.is_active = False
     user.save(update_fields=["is_active"])
-    response = _post(_en(Client()), "operator", PASSWORD, totp_now(TOTPDevice.objects.get(user=user)))
+    response = _post(
+        _en(Client()), "operator", PASSWORD, totp_now(TOTPDevice.objects.get(user=user))
+    )
     assert GENERIC in response.content.decode()
 
 
@@ -97,8 +104,15 @@ def test_it_never_writes_the_password_or_code_into_the_audit_log(staff):
 def test_it_redirects_only_to_own_pages_after_login(staff):
     user = staff.persona("operator")
     code = totp_now(TOTPDevice.objects.get(user=user))
-    response = Client().post("/login/?next=https://evil.example/", {
-        "username": "operator", "password": PASSWORD, "code": code, "next": "https://evil.example/"})
+    response = Client().post(
+        "/login/?next=https://evil.example/",
+        {
+            "username": "operator",
+            "password": PASSWORD,
+            "code": code,
+            "next": "https://evil.example/",
+        },
+    )
     assert response["Location"] == "/"
 
 

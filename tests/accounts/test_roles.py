@@ -28,8 +28,15 @@ EXPECTED = {
     "manage_teams":            ". . . . . . X",
     "manage_keys":             ". . . . . . X",
 }  # fmt: skip
-ORDER = [Role.OPERATOR, Role.CASE_OFFICER, Role.FIELD_LIAISON, Role.FINANCE_OFFICER,
-         Role.SUPERVISOR, Role.AUDITOR, Role.ADMIN]
+ORDER = [
+    Role.OPERATOR,
+    Role.CASE_OFFICER,
+    Role.FIELD_LIAISON,
+    Role.FINANCE_OFFICER,
+    Role.SUPERVISOR,
+    Role.AUDITOR,
+    Role.ADMIN,
+]
 
 
 def test_it_lists_every_capability_once():

@@ -1,0 +1,44 @@
+"""`corridor demo` loads a programme someone can log into within a minute."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from accounts.models import Team, User
+from accounts.roles import Role
+from audit.log import verify
+from cases.models import Case
+
+
+def test_the_demo_loads_staff_for_every_role_and_cases(db, capsys):
+    call_command("demo")
+    out = capsys.readouterr().out
+    for role in Role:
+        assert User.objects.filter(groups__name=role.value).exists(), role
+    assert Team.objects.filter(kind=Team.Kind.FIELD_UNIT).exists()
+    assert Case.objects.count() >= 5
+    assert len(set(Case.objects.values_list("status", flat=True))) >= 4
+    # The printed credentials work: password plus a printed backup code.
+    row = re.search(r"^\s+operator\s+(\S+)\s+([A-Z2-7]{32})\s+(\S+)", out, re.M)
+    password, _secret, code = row.groups()
+    client = Client()
+    response = client.post("/login/", {"username": "operator", "password": password, "code": code})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert verify()[1] is None
+
+
+def test_the_demo_can_be_loaded_again(db, capsys):
+    call_command("demo")
+    call_command("demo")
+    assert User.objects.filter(username="operator").count() == 1
+    assert Case.objects.count() == 6
+
+
+def test_the_demo_refuses_production(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError):
+        call_command("demo")

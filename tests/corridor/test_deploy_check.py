@@ -1,0 +1,63 @@
+"""Production settings pass Django's deployment checks and refuse to start without secrets."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "CORRIDOR_ENV": "production",
+    "SECRET_KEY": "k" * 20 + "-production-test-key-" + "z" * 30,
+    "DATABASE_URL": "postgres://corridor:secret@127.0.0.1:5432/corridor",
+    "ALLOWED_HOSTS": "staff.example.org",
+}
+
+
+def _run(*args, env_overrides: dict, drop=()) -> subprocess.CompletedProcess:
+    # A production host has none of the test environment (DJANGO_ALLOW_ASYNC_UNSAFE, DATABASE_URL).
+    skip = {*drop, "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "corridor.settings"
+    return subprocess.run(
+        [sys.executable, "-m", "django", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = _run("check", "--deploy", "--fail-level", "DEBUG", env_overrides=PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = _run("check", env_overrides=env, drop=("SECRET_KEY", "SECRET_KEY_FILE"))
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_to_start_in_production_on_sqlite():
+    env = dict(PRODUCTION, DATABASE_URL="sqlite:///tmp/x.sqlite3")
+    result = _run("check", env_overrides=env)
+    assert result.returncode != 0 and "PostgreSQL" in result.stderr
+
+
+def test_it_reads_the_secret_key_from_a_file(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(PRODUCTION["SECRET_KEY"] + "\n")
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    env["SECRET_KEY_FILE"] = str(key_file)
+    result = _run("check", "--deploy", env_overrides=env, drop=("SECRET_KEY",))
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_system_check_flags_debug_in_production():
+    result = _run("check", "--deploy", env_overrides=dict(PRODUCTION, DEBUG="true"))
+    assert result.returncode != 0 and "corridor.E001" in result.stderr
