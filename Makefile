@@ -35,13 +35,14 @@ catalogues: $(BIN)/corridor system-deps
 
 run: $(BIN)/corridor messages
 	$(BIN)/corridor migrate -v 0
+	test -f var/keys/escrow.pub || $(BIN)/corridor keys init
 	$(BIN)/corridor demo
 	$(BIN)/corridor serve 127.0.0.1:8000
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -c pyproject.toml -r corridor accounts audit cases
+	$(BIN)/bandit -q -c pyproject.toml -r corridor accounts audit cases vault
 	$(BIN)/python scripts/custom_checks.py
 
 test: $(VENV)/.dev system-deps-test messages lint

@@ -15,6 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Membership, Team, User
 from accounts.roles import Role
 from audit.log import record
+from vault import staff as staff_keys
+from vault import teams as team_keys
 
 BACKUP_CODE_COUNT = 10
 _TEMP_ALPHABET = string.ascii_letters + string.digits
@@ -42,6 +44,7 @@ def create_staff_user(
     user.set_password(password)
     user.save()
     record("user_created", actor=actor, object_type="user", object_id=user.pk)
+    staff_keys.new_key_pair(user, password, actor=actor)
     set_roles(actor=actor, user=user, roles=roles)
     for team in teams:
         add_member(actor=actor, team=team, user=user)
@@ -91,11 +94,19 @@ def reset_password(*, actor: User, user: User) -> str:
     user.session_epoch += 1
     user.save(update_fields=["password", "password_is_temporary", "session_epoch"])
     record("password_reset", actor=actor, object_type="user", object_id=user.pk)
+    # Nobody can unwrap the old key without the old password: a new key pair, whose team
+    # grants an unlocked member (or escrow recovery) must complete again.
+    staff_keys.new_key_pair(user, password, actor=actor)
     return password
 
 
 @transaction.atomic
-def change_password(*, user: User, new_password: str) -> None:
+def change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Same key pair, re-wrapped by the new password (the current one unwraps it)."""
+    if staff_keys.has_key(user):
+        staff_keys.rewrap(user, staff_keys.unlock(user, current_password), new_password)
+    else:
+        staff_keys.new_key_pair(user, new_password, actor=user)
     user.set_password(new_password)
     user.password_is_temporary = False
     user.save(update_fields=["password", "password_is_temporary"])
@@ -161,8 +172,14 @@ def create_team(*, actor: User, name: str, kind: str) -> Team:
 def add_member(*, actor: User | None, team: Team, user: User) -> None:
     _membership, created = Membership.objects.get_or_create(team=team, user=user)
     if created:
+        # If the team already has a key, the member waits for a grant (vault/teams.py).
         record(
-            "team_member_added", actor=actor, object_type="team", object_id=team.pk, user=user.pk
+            "team_member_added",
+            actor=actor,
+            object_type="team",
+            object_id=team.pk,
+            user=user.pk,
+            pending_grant=team.keys.exists(),
         )
 
 
@@ -173,6 +190,9 @@ def remove_member(*, actor: User, team: Team, user: User) -> None:
         record(
             "team_member_removed", actor=actor, object_type="team", object_id=team.pk, user=user.pk
         )
+        # The removed member must not read what the team writes from now on.
+        if team.keys.exists():
+            team_keys.rotate(team, actor=actor, removed=user)
 
 
 def totp_secret(device: TOTPDevice) -> str:

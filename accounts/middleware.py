@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from audit.log import record
+from vault import sessions as vault_sessions
 
 SEEN = "seen"
 EPOCH = "epoch"
@@ -55,7 +56,9 @@ class StaffAccessMiddleware:
 
 
 def _expired():
-    return redirect(reverse(settings.LOGIN_URL) + "?expired=1")
+    response = redirect(reverse(settings.LOGIN_URL) + "?expired=1")
+    vault_sessions.end(response)
+    return response
 
 
 staff_access = StaffAccessMiddleware

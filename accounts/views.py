@@ -21,6 +21,8 @@ from accounts.models import Team, User
 from accounts.roles import CAPABILITIES, ROLE_CAPABILITIES, Role
 from audit.log import record
 from cases import queues
+from vault import sessions as vault_sessions
+from vault import staff as staff_keys
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -71,21 +73,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 reason = None if user is not None else "password"
             if reason is None:
                 throttle.register_success(key)
-                login(request, user)
-                if device is not None:
-                    otp_login(request, device)
-                request.session[EPOCH] = user.session_epoch
-                request.session.pop(SEEN, None)
-                record(
-                    "login",
-                    actor=user,
-                    object_type="user",
-                    object_id=user.pk,
-                    second_factor=device is not None,
-                )
-                response = redirect(_safe_next(request) or "accounts:dashboard")
-                throttle.remember_device(response, user)
-                return response
+                return _complete_login(request, user, device, form.cleaned_data["password"])
             throttle.register_failure(key)
             record(
                 "login_failed", actor=User.objects.filter(username=username).first(), reason=reason
@@ -94,12 +82,39 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
 
 
+def _complete_login(request: HttpRequest, user: User, device, password: str) -> HttpResponse:
+    """Start the session, unwrap the user's key once into the split-key session, audit."""
+    login(request, user)
+    if device is not None:
+        otp_login(request, device)
+    request.session[EPOCH] = user.session_epoch
+    request.session.pop(SEEN, None)
+    if staff_keys.has_key(user):
+        private = staff_keys.unlock(user, password)
+    else:  # accounts made before the vault existed get their key pair now
+        private = staff_keys.new_key_pair(user, password, actor=user)
+    vault_sessions.start(request, private)
+    record(
+        "login", actor=user, object_type="user", object_id=user.pk, second_factor=device is not None
+    )
+    response = redirect(_safe_next(request) or "accounts:dashboard")
+    throttle.remember_device(response, user)
+    vault_sessions.set_cookie(request, response)
+    return response
+
+
+def _logged_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    response = redirect("accounts:login")
+    vault_sessions.end(response)
+    return response
+
+
 @require_POST
 @step("any")
 def logout_view(request: HttpRequest) -> HttpResponse:
     record("logout", actor=request.user, object_type="user", object_id=request.user.pk)
-    logout(request)
-    return redirect("accounts:login")
+    return _logged_out(request)
 
 
 @sensitive_post_parameters("code")
@@ -113,8 +128,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:dashboard")
     if user_has_device(user, confirmed=True):
         # Logged in by password alone but a device exists: only a full login may go on.
-        logout(request)
-        return redirect("accounts:login")
+        return _logged_out(request)
     device = actions.start_totp_enrolment(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -171,7 +185,11 @@ def account(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.change_password(user=request.user, new_password=form.cleaned_data["new1"])
+        actions.change_password(
+            user=request.user,
+            current_password=form.cleaned_data["current"],
+            new_password=form.cleaned_data["new1"],
+        )
         # Changing the password ends the user's other sessions; keep this one.
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password has been changed."))
@@ -189,8 +207,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_everywhere(request: HttpRequest) -> HttpResponse:
     actions.logout_everywhere(user=request.user)
-    logout(request)
-    return redirect("accounts:login")
+    return _logged_out(request)
 
 
 @require_GET

@@ -48,6 +48,8 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_cases",
     )
+    # Restricted: every compartment but escort tasks is sealed only to the users named in
+    # CaseGrant, plus escrow (vault/policy.py).
     restricted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -58,6 +60,27 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class CaseGrant(models.Model):
+    """A user named on a restricted case. Adding one needs a supervisor and a second
+    supervisor's approval (the approval flow arrives with the case console)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="case_grants")
+    granted_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="casegrant_unique")]
+
+    def __str__(self) -> str:
+        return f"grant on {self.case_id}"
 
 
 class CaseCounter(models.Model):

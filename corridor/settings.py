@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "cases",
+    "vault",
 ]
 
 MIDDLEWARE = [
@@ -207,7 +208,7 @@ SECURE_SSL_REDIRECT = envbool("CORRIDOR_SSL_REDIRECT", "true" if PRODUCTION else
 SECURE_HSTS_SECONDS = envint("CORRIDOR_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0")
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
-# nginx terminates TLS and sets this header; nothing else may (deploy/nginx.conf).
+# nginx terminates TLS and sets this header; nothing else may (deploy/nginx/corridor-staff.conf).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 
 LANGUAGE_CODE = "uk"  # staff UI default; the applicant portal defaults to Russian itself
@@ -223,6 +224,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+
+# The vault (docs/vault.md). Keys live outside the database in CORRIDOR_KEY_DIR.
+CORRIDOR_KEY_DIR = os.getenv("CORRIDOR_KEY_DIR") or str(BASE_DIR / "var" / "keys")
+if PRODUCTION and not os.getenv("CORRIDOR_KEY_DIR"):
+    raise ImproperlyConfigured("Production needs CORRIDOR_KEY_DIR (see `corridor keys init`).")
+# Argon2id cost for wrapping staff keys (libsodium units: passes, bytes). Tests lower it in a
+# fixture named insecure; production keeps at least these.
+CORRIDOR_ARGON2_OPSLIMIT = envint("CORRIDOR_ARGON2_OPSLIMIT", "3")
+CORRIDOR_ARGON2_MEMLIMIT = envint("CORRIDOR_ARGON2_MEMLIMIT", str(64 * 1024 * 1024))
+CORRIDOR_WORDLIST = os.getenv("CORRIDOR_WORDLIST", "")  # default: the EFF long list
+CORRIDOR_DEFAULT_PHONE_REGION = os.getenv("CORRIDOR_DEFAULT_PHONE_REGION", "RU")
+MEDIA_ROOT = os.getenv("CORRIDOR_MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
 
 # Logging: level, time, logger and message only. No request objects, no addresses, no bodies:
 # corridor.logging.RedactAddresses also strips anything that looks like an IP address from the

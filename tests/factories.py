@@ -31,12 +31,10 @@ class StaffFactory:
         teams: list[Team] = (),
         enrolled: bool = True,
     ) -> User:
-        user, _temp = actions.create_staff_user(
+        user, temporary = actions.create_staff_user(
             actor=None, username=username, roles=list(roles), teams=list(teams)
         )
-        user.set_password(PASSWORD)
-        user.password_is_temporary = False
-        user.save()
+        actions.change_password(user=user, current_password=temporary, new_password=PASSWORD)
         if enrolled:
             TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         return user

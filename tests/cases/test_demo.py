@@ -13,6 +13,11 @@ from audit.log import verify
 from cases.models import Case
 
 
+@pytest.fixture(autouse=True)
+def demo_logins(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORRIDOR_DEMO_LOGINS", str(tmp_path / "demo-logins.json"))
+
+
 def test_the_demo_loads_staff_for_every_role_and_cases(db, capsys):
     call_command("demo")
     out = capsys.readouterr().out

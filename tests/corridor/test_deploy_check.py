@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "CORRIDOR_ENV": "production",
@@ -12,6 +14,11 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://corridor:secret@127.0.0.1:5432/corridor",
     "ALLOWED_HOSTS": "staff.example.org",
 }
+
+
+@pytest.fixture(autouse=True)
+def production_keys(key_directory):
+    PRODUCTION["CORRIDOR_KEY_DIR"] = str(key_directory["path"])
 
 
 def _run(*args, env_overrides: dict, drop=()) -> subprocess.CompletedProcess:
@@ -61,3 +68,18 @@ def test_it_reads_the_secret_key_from_a_file(tmp_path):
 def test_the_system_check_flags_debug_in_production():
     result = _run("check", "--deploy", env_overrides=dict(PRODUCTION, DEBUG="true"))
     assert result.returncode != 0 and "corridor.E001" in result.stderr
+
+
+def test_it_refuses_to_start_without_keys(tmp_path):
+    env = dict(PRODUCTION, CORRIDOR_KEY_DIR=str(tmp_path / "empty"))
+    result = _run("check", "--deploy", env_overrides=env)
+    assert result.returncode != 0 and "vault.E001" in result.stderr
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import corridor.wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "corridor.settings"},
+        timeout=120,
+    )
+    assert wsgi.returncode != 0 and "refuses to start" in wsgi.stderr

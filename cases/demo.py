@@ -1,0 +1,131 @@
+"""The demo programme: made-up staff and cases for trying Corridor. Never loaded in production.
+
+Demo passwords are kept in a file beside the database (``CORRIDOR_DEMO_LOGINS``) so that
+`make run` can print them again: each staff key is wrapped by its password, so a new password
+would mean a new key pair and lost grants. Real staff choose their own passwords.
+"""
+
+import json
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import actions
+from accounts.models import Team, User
+from accounts.roles import Role
+from cases.models import Case
+from cases.numbering import next_case_number
+from vault import blind, records
+from vault import staff as staff_keys
+from vault.policy import CORRESPONDENCE, IDENTITY
+
+TEAMS = [
+    ("Intake", Team.Kind.INTAKE),
+    ("Planning", Team.Kind.PLANNING),
+    ("Finance", Team.Kind.FINANCE),
+    ("Field unit 1", Team.Kind.FIELD_UNIT),
+]
+STAFF = [
+    ("operator", Role.OPERATOR, ["Intake"]),
+    ("officer", Role.CASE_OFFICER, ["Planning", "Intake"]),
+    ("field", Role.FIELD_LIAISON, ["Field unit 1"]),
+    ("finance", Role.FINANCE_OFFICER, ["Finance"]),
+    ("supervisor", Role.SUPERVISOR, ["Intake", "Planning"]),
+    ("auditor", Role.AUDITOR, []),
+    ("admin", Role.ADMIN, []),
+]
+# Invented people. Any likeness to a real person is an accident.
+CASES = [
+    (Case.Status.NEW, Case.Channel.PORTAL, "Intake",
+     {"who": "serviceman", "name": "Иван Сидоренко", "born": "1994-03-02", "rank": "рядовой",
+      "unit": "в/ч 00000", "phone": "+7 900 000-00-01", "situation": "training"}),
+    (Case.Status.NEW, Case.Channel.HOTLINE, "Intake",
+     {"who": "relative", "name": "Ольга Мельникова", "phone": "+7 900 000-00-02",
+      "about": "сын, мобилизован в сентябре"}),
+    (Case.Status.SCREENING, Case.Channel.TELEGRAM, "Intake",
+     {"who": "serviceman", "name": "Пётр Воронов", "born": "1988-11-20", "rank": "сержант",
+      "unit": "в/ч 00001", "situation": "front"}),
+    (Case.Status.INTENT_REGISTERED, Case.Channel.PORTAL, "Intake",
+     {"who": "serviceman", "name": "Алексей Зуев", "born": "1999-07-14",
+      "situation": "not_deployed"}),
+    (Case.Status.VERIFIED, Case.Channel.HOTLINE, "Planning",
+     {"who": "serviceman", "name": "Дмитрий Кравцов", "born": "1990-01-30", "rank": "ефрейтор",
+      "unit": "в/ч 00002", "phone": "+7 900 000-00-05", "situation": "front"}),
+    (Case.Status.PLANNING, Case.Channel.TELEGRAM, "Planning",
+     {"who": "serviceman", "name": "Сергей Лапин", "born": "1985-05-05", "rank": "капитан",
+      "situation": "front", "equipment": "combat_helicopter"}),
+]  # fmt: skip
+
+
+def logins_file() -> Path:
+    return Path(
+        os.getenv("CORRIDOR_DEMO_LOGINS") or Path(settings.BASE_DIR) / "var" / "demo-logins.json"
+    )
+
+
+def _read_logins() -> dict:
+    path = logins_file()
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _write_logins(logins: dict) -> None:
+    path = logins_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(logins, handle)
+
+
+def _staff_member(username: str, role: str, teams: list[Team], logins: dict) -> tuple:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user, temporary = actions.create_staff_user(
+            actor=None, username=username, roles=[role], teams=teams
+        )
+        logins[username] = actions.temporary_password()
+        actions.change_password(
+            user=user, current_password=temporary, new_password=logins[username]
+        )
+    elif not user.check_password(logins.get(username) or "") or not staff_keys.has_key(user):
+        logins[username] = actions.temporary_password()
+        user.set_password(logins[username])
+        user.save(update_fields=["password"])
+        staff_keys.new_key_pair(user, logins[username])
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    codes = actions.new_backup_codes(user)
+    return username, logins[username], actions.totp_secret(device), codes
+
+
+@transaction.atomic
+def load() -> list[tuple[str, str, str, list[str]]]:
+    """Create or refresh the demo; return (login, password, TOTP secret, backup codes) rows."""
+    teams = {
+        name: Team.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+        for name, kind in TEAMS
+    }
+    logins = _read_logins()
+    rows = [_staff_member(u, role, [teams[t] for t in names], logins) for u, role, names in STAFF]
+    _write_logins(logins)
+    if not Case.objects.exists():
+        for status, channel, team, answers in CASES:
+            case = Case.objects.create(
+                number=next_case_number(), status=status, channel=channel, team=teams[team]
+            )
+            records.seal(case, IDENTITY, answers, kind="answers")
+            records.seal(
+                case,
+                CORRESPONDENCE,
+                {"from": "applicant", "text": "Хочу жить. Что делать?"},
+                kind="message",
+            )
+            for name, value in (("full_name", answers["name"]), ("phone", answers.get("phone"))):
+                if value:
+                    blind.store(case, name, value)
+            if answers.get("born"):
+                blind.store(case, "name_dob", {"name": answers["name"], "dob": answers["born"]})
+    return rows

@@ -1,0 +1,46 @@
+from types import SimpleNamespace
+
+import pytest
+
+from accounts.models import Team
+from cases.models import Case
+from cases.numbering import next_case_number
+from tests.factories import PASSWORD
+from vault import staff as staff_keys
+
+# Who is in which team: one persona per role, plus an outsider in no team.
+MEMBERSHIP = {
+    "operator": ["intake"],
+    "case_officer": ["planning", "intake"],
+    "field_liaison": ["field"],
+    "finance_officer": ["finance"],
+    "supervisor": ["intake", "planning"],
+    "auditor": [],
+    "admin": [],
+}
+
+
+@pytest.fixture
+def programme(staff):
+    teams = {
+        "intake": Team.objects.create(name="Intake", kind=Team.Kind.INTAKE),
+        "planning": Team.objects.create(name="Planning", kind=Team.Kind.PLANNING),
+        "finance": Team.objects.create(name="Finance", kind=Team.Kind.FINANCE),
+        "field": Team.objects.create(name="Field unit 1", kind=Team.Kind.FIELD_UNIT),
+    }
+    users = {
+        role: staff.make(role, roles=[role], teams=[teams[t] for t in names])
+        for role, names in MEMBERSHIP.items()
+    }
+    users["outsider"] = staff.outsider()
+    return SimpleNamespace(teams=teams, users=users, staff=staff)
+
+
+def make_case(team=None, **fields) -> Case:
+    return Case.objects.create(
+        number=next_case_number(), channel=Case.Channel.PORTAL, team=team, **fields
+    )
+
+
+def private_of(user) -> bytes:
+    return staff_keys.unlock(user, PASSWORD)

@@ -1,0 +1,76 @@
+"""Restricted cases: compartments sealed only to named users plus escrow; opening is audited."""
+
+import pytest
+from django.test import RequestFactory
+
+from audit.models import Event
+from vault import records, sessions
+from vault.models import RecordKey
+from vault.policy import CORRESPONDENCE, ESCORT, IDENTITY, PLAN
+
+from .conftest import make_case, private_of
+
+
+@pytest.fixture
+def restricted(programme):
+    case = make_case(programme.teams["planning"])
+    for compartment in (IDENTITY, PLAN):
+        records.seal(case, compartment, {"c": compartment}, kind="test")
+    records.seal(case, ESCORT, {"c": "escort"}, kind="task", field_unit=programme.teams["field"])
+    supervisor = programme.users["supervisor"]
+    named = [supervisor, programme.users["case_officer"]]
+    result = records.restrict(case, named, actor=supervisor, actor_private=private_of(supervisor))
+    return case, named, result
+
+
+def test_only_named_users_and_escrow_keep_keys(programme, restricted):
+    case, named, result = restricted
+    assert result == {"resealed": 2, "awaiting_escrow": 0}
+    for record in case.records.exclude(compartment=ESCORT):
+        kinds = set(record.keys.values_list("kind", flat=True))
+        assert kinds == {RecordKey.Kind.ESCROW, RecordKey.Kind.USER}
+        assert set(record.keys.filter(kind="user").values_list("user", flat=True)) == {
+            u.pk for u in named
+        }
+    operator = programme.users["operator"]  # in the intake team, not named
+    assert not any(records.can_open(operator, r) for r in case.records.all())
+
+
+def test_new_records_of_a_restricted_case_go_to_named_users(programme, restricted):
+    case, named, _result = restricted
+    record = records.seal(case, IDENTITY, {"c": "later"}, kind="note")
+    assert not record.keys.filter(kind=RecordKey.Kind.TEAM).exists()
+    assert all(records.can_open(u, record) for u in named)
+    assert not records.can_open(programme.users["operator"], record)
+
+
+def test_the_escort_task_still_goes_to_its_field_unit(programme, restricted):
+    case, _named, _result = restricted
+    task = case.records.get(compartment=ESCORT)
+    assert records.can_open(programme.users["field_liaison"], task)
+
+
+def test_correspondence_stays_readable_by_the_applicant(programme, restricted):
+    from vault import codenames, crypto
+    from vault.models import ApplicantKey
+
+    case, _named, _result = restricted
+    secret = codenames.derive(codenames.parse(codenames.new_codename()).six)
+    ApplicantKey.objects.create(case=case, lookup_id=secret.lookup_id, public_key=secret.public_key)
+    record = records.seal(case, CORRESPONDENCE, {"text": "reply"}, kind="message")
+    assert records.open_as_applicant(record, secret.private_key) == {"text": "reply"}
+    assert crypto.public_of(secret.private_key) == secret.public_key
+
+
+def test_opening_a_record_writes_an_audit_event(programme, restricted, staff):
+    case, named, _result = restricted
+    client = staff.client(named[0])
+    request = RequestFactory().get("/")
+    request.user = named[0]
+    request.session = client.session
+    request.COOKIES[sessions.COOKIE] = client.cookies[sessions.COOKIE].value
+    record = case.records.get(compartment=IDENTITY)
+    assert records.open(request, record) == {"c": IDENTITY}
+    event = Event.objects.filter(action="record_opened").latest("seq")
+    assert event.actor == named[0] and event.object_id == case.number
+    assert event.detail == {"record": str(record.id), "compartment": IDENTITY}

@@ -1,0 +1,94 @@
+"""Team keys: pending grants, rotation on removal, re-keying older records."""
+
+import pytest
+
+from accounts import actions
+from audit.models import Event
+from vault import records, teams
+from vault.models import TeamKey, TeamKeySeal
+from vault.policy import IDENTITY
+
+from .conftest import make_case, private_of
+
+
+def test_a_new_member_waits_for_a_grant(programme):
+    intake = programme.teams["intake"]
+    case = make_case(intake)
+    before = records.seal(case, IDENTITY, {"n": 1}, kind="answers")  # creates the team key
+    newcomer = programme.staff.make("newcomer", roles=["operator"], teams=[intake])
+    assert newcomer in teams.pending_members(intake)
+    assert not records.can_open(newcomer, before)
+    operator = programme.users["operator"]
+    teams.grant(intake, newcomer, actor=operator, actor_private=private_of(operator))
+    assert newcomer not in teams.pending_members(intake)
+    assert records.decrypt(before, records.data_key(newcomer, private_of(newcomer), before)) == {
+        "n": 1
+    }
+    assert Event.objects.filter(action="team_key_granted", object_id=str(intake.pk)).exists()
+
+
+def test_only_a_holder_of_the_team_key_can_grant(programme):
+    intake = programme.teams["intake"]
+    teams.active_key(intake)
+    newcomer = programme.staff.make("newcomer", roles=["operator"], teams=[intake])
+    finance = programme.users["finance_officer"]
+    with pytest.raises(teams.NoTeamKey):
+        teams.grant(intake, newcomer, actor=finance, actor_private=private_of(finance))
+
+
+def test_a_removed_member_cannot_open_a_case_created_after_removal(programme):
+    intake = programme.teams["intake"]
+    operator, admin = programme.users["operator"], programme.users["admin"]
+    old = records.seal(make_case(intake), IDENTITY, {"n": "old"}, kind="answers")
+    actions.remove_member(actor=admin, team=intake, user=operator)
+    assert TeamKey.objects.filter(team=intake, retired_at=None).get().version == 2
+    new = records.seal(make_case(intake), IDENTITY, {"n": "new"}, kind="answers")
+    assert not records.can_open(operator, new)
+    assert not records.can_open(operator, old)  # his seals of every version are gone
+    assert not TeamKeySeal.objects.filter(user=operator, team_key__team=intake).exists()
+    with pytest.raises(records.NoAccess):
+        records.data_key(operator, private_of(operator), new)
+    # The members who stayed read both.
+    supervisor = programme.users["supervisor"]
+    for record in (old, new):
+        assert records.can_open(supervisor, record)
+
+
+def test_rekey_team_moves_old_records_to_the_new_key(programme):
+    intake = programme.teams["intake"]
+    admin, supervisor = programme.users["admin"], programme.users["supervisor"]
+    old = records.seal(make_case(intake), IDENTITY, {"n": "old"}, kind="answers")
+    actions.remove_member(actor=admin, team=intake, user=programme.users["operator"])
+    moved = teams.rekey(intake, actor=supervisor, actor_private=private_of(supervisor))
+    assert moved == 1
+    active = TeamKey.objects.get(team=intake, retired_at=None)
+    assert set(old.keys.filter(team_key__team=intake).values_list("team_key", flat=True)) == {
+        active.pk
+    }
+    assert not TeamKeySeal.objects.filter(team_key__team=intake).exclude(team_key=active).exists()
+    assert records.decrypt(old, records.data_key(supervisor, private_of(supervisor), old)) == {
+        "n": "old"
+    }
+    assert Event.objects.filter(action="team_rekeyed").exists()
+
+
+def test_the_rekey_command_needs_a_members_password(programme, monkeypatch):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    intake = programme.teams["intake"]
+    records.seal(make_case(intake), IDENTITY, {"n": 1}, kind="answers")
+    actions.remove_member(
+        actor=programme.users["admin"], team=intake, user=programme.users["operator"]
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("wrong password\n"))
+    with pytest.raises(CommandError, match="wrong password"):
+        call_command("keys", "rekey-team", "Intake", "--user", "supervisor")
+    from tests.factories import PASSWORD
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    out = io.StringIO()
+    call_command("keys", "rekey-team", "Intake", "--user", "supervisor", stdout=out)
+    assert "1 records re-sealed" in out.getvalue()

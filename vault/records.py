@@ -1,0 +1,221 @@
+"""Seal and open a case's records. This is the API the other apps use:
+
+    seal(case, compartment, values, kind=..., actor=...)   -> Record   (anyone may write)
+    open(request, record)                                   -> dict     (keys decide; audited)
+    can_open(user, record)                                  -> bool     (no key used)
+    end_escort_task(record)                                 deletes every copy of its data key
+    restrict(case, users, actor=..., actor_private=...)     named users + escrow only
+
+Each record has its own random data key, sealed once per recipient named by vault/policy.py,
+so a writer who cannot read a compartment (the portal, an operator adding a later call) can
+still add to it.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Team
+from audit.log import record as audit
+from vault import crypto, sessions, teams
+from vault.keys import keyring
+from vault.models import ApplicantKey, Record, RecordKey, StaffKey, TeamKeySeal
+from vault.policy import ESCORT, POLICY
+
+TABLE = "vault_record"
+
+
+class NoAccess(Exception):
+    """The user's keys do not open this record. ``message`` is safe to show."""
+
+    message = _("Your keys do not open this part of the case.")
+
+
+class UnknownCompartment(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Recipient:
+    kind: str
+    public_key: bytes
+    team_key: object = None
+    user_id: int | None = None
+
+
+def associated_data(record_id: uuid.UUID, field: str = "values") -> bytes:
+    """What binds a ciphertext to its place: table, row UUID and field."""
+    return f"{TABLE}|{record_id}|{field}".encode()
+
+
+def recipients(case, compartment: str, *, field_unit: Team | None = None) -> list[Recipient]:
+    rule = POLICY.get(compartment)
+    if rule is None:
+        raise UnknownCompartment(compartment)
+    found = [Recipient(RecordKey.Kind.ESCROW, keyring().escrow_public)]
+    if rule.field_unit:
+        if field_unit is None or field_unit.kind != Team.Kind.FIELD_UNIT:
+            raise UnknownCompartment("an escort task is sealed to one field unit")
+        key = teams.active_key(field_unit)
+        found.append(Recipient(RecordKey.Kind.TEAM, bytes(key.public_key), team_key=key))
+    elif case.restricted and rule.follows_restriction:
+        users = StaffKey.objects.filter(user__case_grants__case=case)
+        found += [
+            Recipient(RecordKey.Kind.USER, bytes(k.public_key), user_id=k.user_id) for k in users
+        ]
+    else:
+        for team in Team.objects.filter(kind__in=rule.team_kinds).order_by("pk"):
+            key = teams.active_key(team)
+            found.append(Recipient(RecordKey.Kind.TEAM, bytes(key.public_key), team_key=key))
+    if rule.applicant:
+        applicant = ApplicantKey.objects.filter(case=case).first()
+        if applicant is not None:
+            found.append(Recipient(RecordKey.Kind.APPLICANT, bytes(applicant.public_key)))
+    return found
+
+
+def _encode(values: dict) -> bytes:
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+@transaction.atomic
+def seal(
+    case, compartment: str, values: dict, *, kind: str, actor=None, field_unit: Team | None = None
+) -> Record:
+    """Encrypt ``values`` (JSON-able) as a new record of ``compartment`` in ``case``."""
+    targets = recipients(case, compartment, field_unit=field_unit)
+    dek = crypto.random_key()
+    record = Record(
+        id=uuid.uuid4(), case=case, compartment=compartment, kind=kind, created_by=actor
+    )
+    record.ciphertext = crypto.aead_encrypt(dek, _encode(values), associated_data(record.id))
+    record.save(force_insert=True)
+    RecordKey.objects.bulk_create(
+        [
+            RecordKey(
+                record=record,
+                kind=t.kind,
+                team_key=t.team_key,
+                user_id=t.user_id,
+                sealed_dek=crypto.seal(t.public_key, dek),
+            )
+            for t in targets
+        ]
+    )
+    return record
+
+
+def _user_rows(user, record: Record):
+    """The record's key rows this user can reach: sealed to him, or to a team key he holds."""
+    held = TeamKeySeal.objects.filter(user=user).values("team_key_id")
+    return RecordKey.objects.filter(record=record).filter(
+        Q(kind=RecordKey.Kind.USER, user=user) | Q(kind=RecordKey.Kind.TEAM, team_key__in=held)
+    )
+
+
+def can_open(user, record: Record) -> bool:
+    return _user_rows(user, record).exists()
+
+
+def data_key(user, private: bytes, record: Record) -> bytes:
+    for row in _user_rows(user, record).select_related("team_key"):
+        if row.kind == RecordKey.Kind.USER:
+            return crypto.unseal(private, bytes(row.sealed_dek))
+        team_private = teams.team_private(row.team_key, user, private)
+        return crypto.unseal(team_private, bytes(row.sealed_dek))
+    raise NoAccess("no key of this record for this user")
+
+
+def decrypt(record: Record, dek: bytes) -> dict:
+    plaintext = crypto.aead_decrypt(dek, bytes(record.ciphertext), associated_data(record.id))
+    return json.loads(plaintext)
+
+
+def open(request, record: Record) -> dict:  # noqa: A001  (the vault's verb; shadows nothing used here)
+    """Decrypt a record with the requesting user's keys and write the audit event."""
+    user = request.user
+    private = sessions.private_key(request)
+    values = decrypt(record, data_key(user, private, record))
+    audit(
+        "record_opened",
+        actor=user,
+        object_type="case",
+        object_id=record.case.number,
+        record=str(record.id),
+        compartment=record.compartment,
+    )
+    return values
+
+
+def open_as_applicant(record: Record, applicant_private: bytes) -> dict:
+    row = RecordKey.objects.filter(record=record, kind=RecordKey.Kind.APPLICANT).first()
+    if row is None:
+        raise NoAccess("not sealed to the applicant")
+    return decrypt(record, crypto.unseal(applicant_private, bytes(row.sealed_dek)))
+
+
+@transaction.atomic
+def end_escort_task(record: Record) -> None:
+    """Delete every copy of an escort task's data key, escrow's included, and its ciphertext."""
+    if record.compartment != ESCORT:
+        raise UnknownCompartment("only escort tasks end this way")
+    record.keys.all().delete()
+    Record.objects.filter(pk=record.pk).update(ciphertext=b"")
+    audit(
+        "escort_task_keys_deleted",
+        object_type="case",
+        object_id=record.case.number,
+        record=str(record.id),
+    )
+
+
+@transaction.atomic
+def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
+    """Make ``case`` restricted: its compartments (but escort tasks) to ``users`` plus escrow.
+
+    Records the actor can open are re-sealed to the named users at once; the others lose their
+    team copies and keep escrow's, for escrow recovery to grant (counted in the result).
+    """
+    from cases.models import CaseGrant
+
+    case.restricted = True
+    case.save(update_fields=["restricted"])
+    for user in users:
+        CaseGrant.objects.get_or_create(case=case, user=user, defaults={"granted_by": actor})
+    publics = {k.user_id: bytes(k.public_key) for k in StaffKey.objects.filter(user__in=users)}
+    resealed = awaiting = 0
+    for record in case.records.exclude(compartment=ESCORT):
+        try:
+            dek = data_key(actor, actor_private, record)
+        except (NoAccess, teams.NoTeamKey):
+            dek = None
+        record.keys.exclude(kind__in=[RecordKey.Kind.ESCROW, RecordKey.Kind.APPLICANT]).delete()
+        if dek is None:
+            awaiting += 1
+            continue
+        RecordKey.objects.bulk_create(
+            [
+                RecordKey(
+                    record=record,
+                    kind=RecordKey.Kind.USER,
+                    user_id=uid,
+                    sealed_dek=crypto.seal(pub, dek),
+                )
+                for uid, pub in publics.items()
+            ]
+        )
+        resealed += 1
+    audit(
+        "case_restricted",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        users=sorted(publics),
+        resealed=resealed,
+        awaiting_escrow=awaiting,
+    )
+    return {"resealed": resealed, "awaiting_escrow": awaiting}

@@ -1,0 +1,56 @@
+"""Escrow recovery: with the escrow private key rebuilt from 3 shares, seal to a user again
+what he should be able to open. The key is used in memory and never stored."""
+
+from django.db import transaction
+
+from audit.log import record as audit
+from vault import crypto
+from vault.models import RecordKey, StaffKey, TeamKeySeal
+
+
+class WrongEscrowKey(Exception):
+    pass
+
+
+@transaction.atomic
+def regrant(user, escrow_private: bytes, *, public: bytes) -> dict:
+    """Re-seal to ``user``: every live version of his teams' keys, and the data keys of
+    records in restricted cases that name him."""
+    if crypto.public_of(escrow_private) != public:
+        audit("escrow_recovery_failed", object_type="user", object_id=user.pk)
+        raise WrongEscrowKey("these shares rebuild a key, but not this programme's escrow key")
+    user_public = bytes(StaffKey.objects.get(user=user).public_key)
+    team_keys = 0
+    escrow_seals = TeamKeySeal.objects.filter(
+        user=None, team_key__team__memberships__user=user, team_key__retired_at=None
+    )
+    for seal in escrow_seals.select_related("team_key"):
+        team_private = crypto.unseal(escrow_private, bytes(seal.sealed_private))
+        TeamKeySeal.objects.update_or_create(
+            team_key=seal.team_key,
+            user=user,
+            defaults={"sealed_private": crypto.seal(user_public, team_private)},
+        )
+        team_keys += 1
+    records = 0
+    rows = RecordKey.objects.filter(
+        kind=RecordKey.Kind.ESCROW, record__case__restricted=True, record__case__grants__user=user
+    )
+    for row in rows.select_related("record"):
+        dek = crypto.unseal(escrow_private, bytes(row.sealed_dek))
+        RecordKey.objects.filter(record=row.record, kind=RecordKey.Kind.USER, user=user).delete()
+        RecordKey.objects.create(
+            record=row.record,
+            kind=RecordKey.Kind.USER,
+            user=user,
+            sealed_dek=crypto.seal(user_public, dek),
+        )
+        records += 1
+    audit(
+        "escrow_recovery",
+        object_type="user",
+        object_id=user.pk,
+        team_keys=team_keys,
+        records=records,
+    )
+    return {"team_keys": team_keys, "records": records}

@@ -1,0 +1,145 @@
+"""Team keys: one key pair per team and version, its private half sealed to each member
+who has been granted it, and always to escrow.
+
+* A new member is a *pending grant* until a member whose session is unlocked (or escrow
+  recovery) seals the team key to him: the server alone can never add a reader.
+* Removing a member rotates the key: a new version is sealed to the members who held the old
+  one and to escrow; new records use it; the removed member's seals are deleted at once.
+  ``corridor keys rekey-team`` later re-seals older records to the new version and deletes
+  the old versions' seals for good.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Team
+from audit.log import record as audit
+from vault import crypto
+from vault.keys import keyring
+from vault.models import RecordKey, StaffKey, TeamKey, TeamKeySeal
+
+
+class NoTeamKey(Exception):
+    """The acting user holds no seal of this team's key."""
+
+
+def active_key(team: Team) -> TeamKey:
+    key = TeamKey.objects.filter(team=team, retired_at=None).order_by("-version").first()
+    return key if key is not None else create_first_key(team)
+
+
+@transaction.atomic
+def create_first_key(team: Team) -> TeamKey:
+    """Version 1, sealed to escrow and to every current member with a key pair."""
+    members = StaffKey.objects.filter(user__memberships__team=team)
+    return _new_version(team, 1, [(k.user_id, bytes(k.public_key)) for k in members])
+
+
+def _new_version(team: Team, version: int, holders: list[tuple[int, bytes]]) -> TeamKey:
+    private, public = crypto.new_keypair()
+    key = TeamKey.objects.create(team=team, version=version, public_key=public)
+    seals = [
+        TeamKeySeal(
+            team_key=key, user=None, sealed_private=crypto.seal(keyring().escrow_public, private)
+        )
+    ]
+    seals += [
+        TeamKeySeal(team_key=key, user_id=user_id, sealed_private=crypto.seal(pub, private))
+        for user_id, pub in holders
+    ]
+    TeamKeySeal.objects.bulk_create(seals)
+    return key
+
+
+def team_private(team_key: TeamKey, user, user_private: bytes) -> bytes:
+    seal = TeamKeySeal.objects.filter(team_key=team_key, user=user).first()
+    if seal is None:
+        raise NoTeamKey("no seal of this team key for this user")
+    return crypto.unseal(user_private, bytes(seal.sealed_private))
+
+
+def pending_members(team: Team) -> list:
+    """Members (with a key pair) who hold no seal of the active key yet."""
+    key = active_key(team)
+    granted = set(key.seals.exclude(user=None).values_list("user_id", flat=True))
+    return [
+        m
+        for m in team.members.filter(vault_key__isnull=False).order_by("username")
+        if m.pk not in granted
+    ]
+
+
+@transaction.atomic
+def grant(team: Team, member, *, actor, actor_private: bytes) -> int:
+    """Seal every live version of the team key the actor holds to ``member``."""
+    member_public = bytes(StaffKey.objects.get(user=member).public_key)
+    granted = 0
+    for seal in TeamKeySeal.objects.filter(team_key__team=team, user=actor).select_related(
+        "team_key"
+    ):
+        private = crypto.unseal(actor_private, bytes(seal.sealed_private))
+        _, created = TeamKeySeal.objects.get_or_create(
+            team_key=seal.team_key,
+            user=member,
+            defaults={"sealed_private": crypto.seal(member_public, private)},
+        )
+        granted += int(created)
+    if not granted and not TeamKeySeal.objects.filter(team_key__team=team, user=member).exists():
+        raise NoTeamKey("the acting user holds no key of this team")
+    audit(
+        "team_key_granted",
+        actor=actor,
+        object_type="team",
+        object_id=team.pk,
+        user=member.pk,
+        versions=granted,
+    )
+    return granted
+
+
+@transaction.atomic
+def rotate(team: Team, *, actor, removed=None) -> TeamKey:
+    """New version for the members who held the current one; drop ``removed``'s seals."""
+    current = active_key(team)
+    if removed is not None:
+        TeamKeySeal.objects.filter(team_key__team=team, user=removed).delete()
+    holders = (
+        StaffKey.objects.filter(user__team_key_seals__team_key=current)
+        .exclude(user=removed)
+        .distinct()
+    )
+    TeamKey.objects.filter(pk=current.pk).update(retired_at=timezone.now())
+    key = _new_version(
+        team, current.version + 1, [(k.user_id, bytes(k.public_key)) for k in holders]
+    )
+    audit(
+        "team_key_rotated", actor=actor, object_type="team", object_id=team.pk, version=key.version
+    )
+    return key
+
+
+@transaction.atomic
+def rekey(team: Team, *, actor, actor_private: bytes) -> int:
+    """Re-seal records sealed to retired versions to the active one; delete retired seals."""
+    active = active_key(team)
+    public = bytes(active.public_key)
+    moved = 0
+    for old in TeamKey.objects.filter(team=team).exclude(pk=active.pk):
+        old_private = team_private(old, actor, actor_private)
+        for row in RecordKey.objects.filter(team_key=old):
+            dek = crypto.unseal(old_private, bytes(row.sealed_dek))
+            row.team_key, row.sealed_dek = active, crypto.seal(public, dek)
+            row.save(update_fields=["team_key", "sealed_dek"])
+            moved += 1
+        old.seals.all().delete()
+        if old.retired_at is None:
+            TeamKey.objects.filter(pk=old.pk).update(retired_at=timezone.now())
+    audit(
+        "team_rekeyed",
+        actor=actor,
+        object_type="team",
+        object_id=team.pk,
+        records=moved,
+        version=active.version,
+    )
+    return moved
