@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 # The staff navigation: (URL name, label, capability needed or None). Apps add their pages here.
 NAVIGATION = [
     ("accounts:dashboard", _("Dashboard"), None),
+    ("cases:list", _("Cases"), "accounts.view_team_cases"),
     ("audit:events", _("Audit log"), "accounts.view_audit_log"),
     ("accounts:staff", _("Staff"), "accounts.manage_staff"),
     ("accounts:teams", _("Teams"), "accounts.manage_teams"),

@@ -23,6 +23,7 @@ from audit.log import record
 from cases import queues
 from vault import sessions as vault_sessions
 from vault import staff as staff_keys
+from vault import teams as team_keys
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -159,7 +160,11 @@ def _group(text: str) -> str:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    context = {"roles": user.role_labels(), "teams": user.teams.all()}
+    context = {
+        "roles": user.role_labels(),
+        "teams": user.teams.all(),
+        "pending_grants": team_keys.pending_for_holder(user),
+    }
     if user.has_perm("accounts.view_team_cases") or user.has_perm("accounts.view_reports"):
         context["status_counts"] = queues.status_counts()
         context["case_total"] = sum(n for _label, n in context["status_counts"])

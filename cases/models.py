@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -52,7 +53,9 @@ class Case(models.Model):
     # CaseGrant, plus escrow (vault/policy.py).
     restricted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Set explicitly by the workflow (not auto_now): a restricted case keeps only the year here,
+    # its true dates are sealed (vault.records.restrict).
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]

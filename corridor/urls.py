@@ -7,6 +7,8 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("accounts.urls")),
     path("audit/", include("audit.urls")),
+    path("cases/", include("cases.urls")),
+    path("keys/", include("vault.urls")),
     # Language switch: a plain POST form, works without JavaScript.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

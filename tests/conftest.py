@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from tests.factories import StaffFactory
+from tests.vault.conftest import programme  # noqa: F401  (shared fixture)
 from vault import keys
 
 

@@ -47,3 +47,15 @@ POLICY: dict[str, Rule] = {
 }
 
 COMPARTMENTS = tuple(POLICY)
+
+# Workflow metadata that stays in clear for ordinary cases but, in a restricted case, must be
+# sealed instead: a combat helicopter, $500,000 and a month name identify one man (DESIGN.md).
+# The rewards and reception apps store these only through ``metadata_in_clear``.
+RESTRICTED_METADATA = ("equipment_category", "reward_amount", "outcome", "dates")
+
+
+def metadata_in_clear(case, field: str) -> bool:
+    """May ``field`` of ``case`` be stored as plain workflow metadata? Never for restricted."""
+    if field not in RESTRICTED_METADATA:
+        raise ValueError(f"{field} is not restricted metadata")
+    return not case.restricted

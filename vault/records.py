@@ -24,7 +24,7 @@ from audit.log import record as audit
 from vault import crypto, sessions, teams
 from vault.keys import keyring
 from vault.models import ApplicantKey, Record, RecordKey, StaffKey, TeamKeySeal
-from vault.policy import ESCORT, POLICY
+from vault.policy import ESCORT, IDENTITY, POLICY
 
 TABLE = "vault_record"
 
@@ -182,8 +182,16 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
     """
     from cases.models import CaseGrant
 
-    case.restricted = True
-    case.save(update_fields=["restricted"])
+    # The true dates go into a sealed record; the plain columns keep only the year.
+    records_dates = {
+        "created_at": case.created_at.isoformat(),
+        "updated_at": case.updated_at.isoformat(),
+    }
+    year_start = case.created_at.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    type(case).objects.filter(pk=case.pk).update(
+        restricted=True, created_at=year_start, updated_at=year_start
+    )
+    case.refresh_from_db()
     for user in users:
         CaseGrant.objects.get_or_create(case=case, user=user, defaults={"granted_by": actor})
     publics = {k.user_id: bytes(k.public_key) for k in StaffKey.objects.filter(user__in=users)}
@@ -209,6 +217,7 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
             ]
         )
         resealed += 1
+    seal(case, IDENTITY, records_dates, kind="dates", actor=actor)
     audit(
         "case_restricted",
         actor=actor,

@@ -143,3 +143,14 @@ def rekey(team: Team, *, actor, actor_private: bytes) -> int:
         version=active.version,
     )
     return moved
+
+
+def pending_for_holder(user) -> list[tuple[Team, list]]:
+    """For each team whose active key ``user`` holds: the members still waiting for it."""
+    held = TeamKey.objects.filter(retired_at=None, seals__user=user).select_related("team")
+    found = []
+    for key in held:
+        waiting = pending_members(key.team)
+        if waiting:
+            found.append((key.team, waiting))
+    return found

@@ -26,7 +26,7 @@ def restricted(programme):
 def test_only_named_users_and_escrow_keep_keys(programme, restricted):
     case, named, result = restricted
     assert result == {"resealed": 2, "awaiting_escrow": 0}
-    for record in case.records.exclude(compartment=ESCORT):
+    for record in case.records.exclude(compartment=ESCORT).exclude(kind="dates"):
         kinds = set(record.keys.values_list("kind", flat=True))
         assert kinds == {RecordKey.Kind.ESCROW, RecordKey.Kind.USER}
         assert set(record.keys.filter(kind="user").values_list("user", flat=True)) == {
@@ -69,8 +69,28 @@ def test_opening_a_record_writes_an_audit_event(programme, restricted, staff):
     request.user = named[0]
     request.session = client.session
     request.COOKIES[sessions.COOKIE] = client.cookies[sessions.COOKIE].value
-    record = case.records.get(compartment=IDENTITY)
+    record = case.records.get(compartment=IDENTITY, kind="test")
     assert records.open(request, record) == {"c": IDENTITY}
     event = Event.objects.filter(action="record_opened").latest("seq")
     assert event.actor == named[0] and event.object_id == case.number
     assert event.detail == {"record": str(record.id), "compartment": IDENTITY}
+
+
+def test_restricting_seals_the_dates_and_keeps_only_the_year(programme, restricted):
+    case, named, _result = restricted
+    assert (case.created_at.month, case.created_at.day, case.created_at.hour) == (1, 1, 0)
+    dates = case.records.get(kind="dates")
+    opened = records.decrypt(dates, records.data_key(named[0], private_of(named[0]), dates))
+    assert opened["created_at"][:4] == str(case.created_at.year)
+
+
+def test_restricted_metadata_is_refused_in_clear(programme, restricted):
+    from vault.policy import RESTRICTED_METADATA, metadata_in_clear
+
+    case, _named, _result = restricted
+    ordinary = make_case(programme.teams["intake"])
+    for field in RESTRICTED_METADATA:
+        assert metadata_in_clear(case, field) is False
+        assert metadata_in_clear(ordinary, field) is True
+    with pytest.raises(ValueError):
+        metadata_in_clear(case, "status")

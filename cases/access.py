@@ -1,0 +1,28 @@
+"""The only way from a case number to a case for a user. Outside his scope it is "not found".
+
+A case is visible to a user who may see team cases (``accounts.view_team_cases``) and who is a
+member of the case's team, or, for a restricted case, only to the users it names. Field
+liaisons, finance officers, auditors and admins see no case page at all; whether they could
+open anything is decided again, independently, by their keys (vault/policy.py).
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cases.models import Case
+
+
+def visible_cases(user) -> QuerySet:
+    if not user.has_perm("accounts.view_team_cases"):
+        return Case.objects.none()
+    return (
+        Case.objects.filter(restricted=False, team__memberships__user=user)
+        | Case.objects.filter(restricted=True, grants__user=user)
+    ).distinct()
+
+
+def case_for_user(user, number: str) -> Case:
+    case = visible_cases(user).filter(number=number).first()
+    if case is None:
+        raise Http404("no such case for this user")
+    return case

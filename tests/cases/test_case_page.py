@@ -1,0 +1,68 @@
+"""The case page: visible only in scope; each compartment opened only by keys that open it."""
+
+import pytest
+
+from audit.models import Event
+from tests.vault.conftest import make_case, private_of
+from vault import records, sessions
+from vault.policy import IDENTITY, REWARD
+
+
+@pytest.fixture
+def case(programme):
+    case = make_case(programme.teams["intake"])
+    records.seal(case, IDENTITY, {"name": "Иван <b>Сидоренко</b>"}, kind="answers")
+    records.seal(case, REWARD, {"equipment": "tank"}, kind="equipment")
+    return case
+
+
+def _client(programme, role):
+    client = programme.staff.client(programme.users[role])
+    client.cookies["corridor_language"] = "en"
+    return client
+
+
+def test_an_operator_of_the_team_sees_identity_and_not_rewards(programme, case):
+    page = _client(programme, "operator").get(f"/cases/{case.number}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Иван &lt;b&gt;Сидоренко&lt;/b&gt;" in html  # decrypted and escaped
+    assert "tank" not in html
+    assert "Your keys do not open this part of the case." in html  # the reward record exists
+    event = Event.objects.filter(action="record_opened").get()
+    assert event.object_id == case.number and event.detail["compartment"] == IDENTITY
+
+
+@pytest.mark.parametrize(
+    "role", ["field_liaison", "finance_officer", "auditor", "admin", "outsider"]
+)
+def test_other_roles_get_not_found(programme, case, role):
+    assert _client(programme, role).get(f"/cases/{case.number}/").status_code == 404
+    assert case.number not in _client(programme, role).get("/cases/").content.decode()
+
+
+def test_a_case_of_another_team_is_not_found(programme):
+    other = make_case(programme.teams["planning"])
+    assert _client(programme, "operator").get(f"/cases/{other.number}/").status_code == 404
+    assert _client(programme, "case_officer").get(f"/cases/{other.number}/").status_code == 200
+
+
+def test_a_restricted_case_is_only_for_named_users(programme, case):
+    supervisor = programme.users["supervisor"]
+    records.restrict(case, [supervisor], actor=supervisor, actor_private=private_of(supervisor))
+    assert _client(programme, "operator").get(f"/cases/{case.number}/").status_code == 404
+    page = _client(programme, "supervisor").get(f"/cases/{case.number}/")
+    assert page.status_code == 200 and "Сидоренко" in page.content.decode()
+
+
+def test_a_session_without_its_key_shows_a_notice_not_an_error(programme, case):
+    client = _client(programme, "operator")
+    del client.cookies[sessions.COOKIE]
+    page = client.get(f"/cases/{case.number}/")
+    assert page.status_code == 200
+    assert "Your session holds no key" in page.content.decode()
+    assert not Event.objects.filter(action="record_opened").exists()
+
+
+def test_the_case_page_rejects_post(programme, case):
+    assert _client(programme, "operator").post(f"/cases/{case.number}/").status_code == 405
