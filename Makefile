@@ -54,7 +54,7 @@ test-postgres: $(VENV)/.dev system-deps-test messages
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:cacheprovider
 
 bench: $(VENV)/.dev
-	@echo "no benchmarks yet: they arrive with the vault and intake (bench/README.md)"
+	$(BIN)/python bench/vault.py
 
 # The README's pictures, from a throwaway demo database and a real server.
 screenshots: $(VENV)/.dev system-deps-test messages

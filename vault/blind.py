@@ -133,14 +133,27 @@ def blind_index(name: str, value) -> int:
 
 def store(case, name: str, value) -> int | None:
     """Index ``value`` for ``case``; a value that cannot be normalised is skipped (None)."""
+    return store_many(case, [(name, value)])[0]
+
+
+def store_many(case, pairs: list[tuple[str, object]]) -> list[int | None]:
+    """Index several (index name, value) pairs of one case with one insert."""
     from vault.models import BlindIndex
 
-    try:
-        number = blind_index(name, value)
-    except NotIndexable:
-        return None
-    BlindIndex.objects.get_or_create(case=case, name=name, value=number)
-    return number
+    numbers = []
+    for name, value in pairs:
+        try:
+            numbers.append(blind_index(name, value))
+        except NotIndexable:
+            numbers.append(None)
+    BlindIndex.objects.bulk_create(
+        [
+            BlindIndex(case=case, name=name, value=number)
+            for (name, _value), number in zip(pairs, numbers, strict=True)
+            if number is not None
+        ]
+    )
+    return numbers
 
 
 def candidates(name: str, value) -> list:

@@ -68,8 +68,7 @@ def recipients(case, compartment: str, *, field_unit: Team | None = None) -> lis
             Recipient(RecordKey.Kind.USER, bytes(k.public_key), user_id=k.user_id) for k in users
         ]
     else:
-        for team in Team.objects.filter(kind__in=rule.team_kinds).order_by("pk"):
-            key = teams.active_key(team)
+        for key in teams.active_keys(rule.team_kinds):
             found.append(Recipient(RecordKey.Kind.TEAM, bytes(key.public_key), team_key=key))
     if rule.applicant:
         applicant = ApplicantKey.objects.filter(case=case).first()

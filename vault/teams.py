@@ -28,6 +28,14 @@ def active_key(team: Team) -> TeamKey:
     return key if key is not None else create_first_key(team)
 
 
+def active_keys(kinds) -> list[TeamKey]:
+    """The active key of every team of these kinds, in two queries (one if all exist)."""
+    found = list(TeamKey.objects.filter(team__kind__in=kinds, retired_at=None).order_by("team_id"))
+    have = {k.team_id for k in found}
+    missing = Team.objects.filter(kind__in=kinds).exclude(pk__in=have)
+    return found + [create_first_key(team) for team in missing]
+
+
 @transaction.atomic
 def create_first_key(team: Team) -> TeamKey:
     """Version 1, sealed to escrow and to every current member with a key pair."""
