@@ -164,6 +164,7 @@ def new_backup_codes(user: User) -> list[str]:
 @transaction.atomic
 def create_team(*, actor: User, name: str, kind: str) -> Team:
     team = Team.objects.create(name=name, kind=kind)
+    team_keys.create_first_key(team)  # sealed to escrow only: members are pending grants
     record("team_created", actor=actor, object_type="team", object_id=team.pk, kind=kind)
     return team
 

@@ -47,6 +47,8 @@ class StaffAccessMiddleware:
             return _expired()
         if now - seen >= _TOUCH_EVERY or SEEN not in request.session:
             request.session[SEEN] = now
+            # The row holding the wrapped key dies with the idle clock, not hours later.
+            request.session.set_expiry(settings.CORRIDOR_IDLE_TIMEOUT)
         step = getattr(view_func, "login_step", None)
         if not user.is_verified():
             return None if step == "enrol" or step == "any" else redirect("accounts:enrol")

@@ -84,17 +84,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def _complete_login(request: HttpRequest, user: User, device, password: str) -> HttpResponse:
-    """Start the session, unwrap the user's key once into the split-key session, audit."""
+    """Start the session and audit. With a second factor checked, unwrap the user's key once
+    into the split-key session; a user still to enrol gets no key until a full login."""
     login(request, user)
-    if device is not None:
-        otp_login(request, device)
     request.session[EPOCH] = user.session_epoch
     request.session.pop(SEEN, None)
-    if staff_keys.has_key(user):
-        private = staff_keys.unlock(user, password)
-    else:  # accounts made before the vault existed get their key pair now
-        private = staff_keys.new_key_pair(user, password, actor=user)
-    vault_sessions.start(request, private)
+    if device is not None:
+        otp_login(request, device)
+        if staff_keys.has_key(user):
+            private = staff_keys.unlock(user, password)
+            staff_keys.upgrade_if_weak(user, private, password)
+        else:  # accounts made before the vault existed get their key pair now
+            private = staff_keys.new_key_pair(user, password, actor=user)
+        vault_sessions.start(request, private)
     record(
         "login", actor=user, object_type="user", object_id=user.pk, second_factor=device is not None
     )
@@ -135,8 +137,14 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
             codes = actions.confirm_totp(user=user, device=device)
-            otp_login(request, device)
-            return render(request, "accounts/backup_codes.html", {"codes": codes, "first": True})
+            # The key is unwrapped only by a login that checks password and code together:
+            # end this password-only session; the user logs in again with a code.
+            logout(request)
+            response = render(
+                request, "accounts/backup_codes.html", {"codes": codes, "first": True}
+            )
+            vault_sessions.end(response)
+            return response
         form.add_error(
             "code",
             _("This code is not right. Check the clock of your phone and try the newest code."),

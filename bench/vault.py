@@ -65,7 +65,7 @@ def main() -> None:
     from accounts.models import Team
     from cases.models import Case
     from cases.numbering import next_case_number
-    from vault import blind, codenames, records
+    from vault import blind, codenames, records, teams
     from vault import staff as staff_keys
     from vault.models import ApplicantKey
     from vault.policy import CORRESPONDENCE, IDENTITY
@@ -77,6 +77,7 @@ def main() -> None:
         actor=None, username="op", roles=["operator"], teams=[intake]
     )
     private = staff_keys.unlock(user, temporary)
+    teams.create_first_key(intake, holders=[user])
     made = []
 
     @transaction.atomic  # as the intake service does: one transaction per new case

@@ -20,6 +20,7 @@ from cases.models import Case
 from cases.numbering import next_case_number
 from vault import blind, records
 from vault import staff as staff_keys
+from vault import teams as team_keys
 from vault.policy import CORRESPONDENCE, IDENTITY
 
 TEAMS = [
@@ -111,6 +112,11 @@ def load() -> list[tuple[str, str, str, list[str]]]:
     logins = _read_logins()
     rows = [_staff_member(u, role, [teams[t] for t in names], logins) for u, role, names in STAFF]
     _write_logins(logins)
+    # Demo only: seed each new team's first key with its demo members. A real programme's first
+    # members receive it through escrow recovery (`corridor keys recover`).
+    for team in teams.values():
+        if not team.keys.exists():
+            team_keys.create_first_key(team, holders=list(team.members.all()))
     if not Case.objects.exists():
         for status, channel, team, answers in CASES:
             case = Case.objects.create(

@@ -17,4 +17,11 @@ def production_settings(app_configs, **kwargs) -> list[Error]:
         errors.append(Error("Production runs on PostgreSQL only.", id="corridor.E003"))
     if not (settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE):
         errors.append(Error("Session and CSRF cookies must be Secure.", id="corridor.E004"))
+    if (
+        settings.CORRIDOR_ARGON2_OPSLIMIT < 3
+        or settings.CORRIDOR_ARGON2_MEMLIMIT < 64 * 1024 * 1024
+    ):
+        errors.append(
+            Error("Argon2id cost for staff keys is below 3 passes / 64 MiB.", id="corridor.E005")
+        )
     return errors

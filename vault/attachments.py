@@ -7,6 +7,7 @@ of the case. Every chunk carries the file's name as associated data, so cipherte
 another file fails to open, and the final-chunk tag makes a truncated file fail too.
 """
 
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,14 @@ def _dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "vault"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def _path(values: dict) -> Path:
+    """The file of an opened attachment record; refuses any name the server would not make."""
+    name = values.get("file", "")
+    if not re.fullmatch(r"[0-9a-f]{32}", name):
+        raise BrokenFile("not an attachment file name")
+    return _dir() / name
 
 
 def _ad(name: str) -> bytes:
@@ -61,8 +70,8 @@ def seal_file(
 
 def read_file(values: dict) -> Iterator[bytes]:
     """Plaintext chunks of an attachment whose record ``values`` the caller has opened."""
-    name = values["file"]
-    path = _dir() / name
+    path = _path(values)
+    name = path.name
     if not path.is_file():
         raise BrokenFile("the attachment file is missing")
     step = CHUNK + crypto.STREAM_ABYTES
@@ -84,4 +93,4 @@ def read_file(values: dict) -> Iterator[bytes]:
 
 
 def delete_file(values: dict) -> None:
-    (_dir() / values["file"]).unlink(missing_ok=True)
+    _path(values).unlink(missing_ok=True)

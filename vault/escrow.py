@@ -5,7 +5,11 @@ escrow private key exists only in memory: while ``corridor keys init`` splits it
 ``corridor keys recover`` uses it.
 """
 
+import re
+
 import shamir_mnemonic
+from shamir_mnemonic.share import Share
+from shamir_mnemonic.wordlist import WORD_INDEX_MAP
 
 THRESHOLD, SHARES = 3, 5
 
@@ -25,3 +29,28 @@ def combine(shares: list[str]) -> bytes:
         return shamir_mnemonic.combine_mnemonics(cleaned)
     except (shamir_mnemonic.MnemonicError, ValueError) as error:
         raise BadShares(str(error).split(" starting with")[0]) from error
+
+
+def contains_share(text: str) -> bool:
+    """Whether ``text`` holds a valid SLIP-39 share (33 words of its list with a good checksum):
+    shares belong on paper, never on a server's disk."""
+    run: list[str] = []
+    for word in [*re.findall(r"[a-z]+", text.lower()), ""]:
+        if word in WORD_INDEX_MAP:
+            run.append(word)
+            continue
+        for start in range(0, max(0, len(run) - 19)):
+            for length in (20, 33):
+                candidate = run[start : start + length]
+                if len(candidate) == length and _valid(" ".join(candidate)):
+                    return True
+        run = []
+    return False
+
+
+def _valid(mnemonic: str) -> bool:
+    try:
+        Share.from_mnemonic(mnemonic)
+    except (shamir_mnemonic.MnemonicError, ValueError):
+        return False
+    return True

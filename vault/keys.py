@@ -136,10 +136,8 @@ def _scan_roots(directory: Path) -> list[Path]:
 def escrow_private_copies(
     escrow_public: bytes, roots: list[Path], limit: int = 20000
 ) -> list[Path]:
-    """Files of 32 bytes whose X25519 public key is the escrow public key.
-
-    A key kept as hex or base64 text is caught as well; shares on paper are not files.
-    """
+    """Files holding the escrow private key (raw 32 bytes, hex or base64) or an escrow word
+    share (a pasted `keys init` output). Shares and key belong offline, never on this host."""
     hits, seen = [], 0
     for root in roots:
         for path in root.rglob("*"):
@@ -147,21 +145,23 @@ def escrow_private_copies(
             if seen > limit:
                 return hits
             try:
-                if not path.is_file() or path.is_symlink() or path.stat().st_size > 200:
+                if not path.is_file() or path.is_symlink() or path.stat().st_size > 64 * 1024:
                     continue
                 data = path.read_bytes()
             except OSError:  # unreadable to this process (e.g. hidden from the web service)
                 continue
-            for candidate in _key_candidates(data):
-                if crypto.public_of(candidate) == escrow_public:
-                    hits.append(path)
-                    break
+            if any(crypto.public_of(c) == escrow_public for c in _key_candidates(data)):
+                hits.append(path)
+            elif b"\0" not in data[:512] and escrow.contains_share(data.decode("utf-8", "replace")):
+                hits.append(path)
     return hits
 
 
 def _key_candidates(data: bytes) -> list[bytes]:
     found = [data] if len(data) == 32 else []
     text = data.strip()
+    if len(text) > 100:
+        return found
     for decode in (binascii.unhexlify, base64.b64decode):
         try:
             decoded = decode(text)

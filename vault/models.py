@@ -4,6 +4,7 @@ nothing in these tables opens without keys kept outside the database (docs/vault
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 
 class StaffKey(models.Model):
@@ -105,7 +106,7 @@ class Record(models.Model):
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)  # year only in restricted cases
 
     class Meta:
         indexes = [models.Index(fields=["case", "compartment"])]

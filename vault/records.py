@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
@@ -45,6 +46,10 @@ class Recipient:
     public_key: bytes
     team_key: object = None
     user_id: int | None = None
+
+
+def year_start(moment):
+    return moment.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def associated_data(record_id: uuid.UUID, field: str = "values") -> bytes:
@@ -89,7 +94,13 @@ def seal(
     targets = recipients(case, compartment, field_unit=field_unit)
     dek = crypto.random_key()
     record = Record(
-        id=uuid.uuid4(), case=case, compartment=compartment, kind=kind, created_by=actor
+        id=uuid.uuid4(),
+        case=case,
+        compartment=compartment,
+        kind=kind,
+        created_by=actor,
+        # A restricted case shows no dates in clear, its records' included.
+        created_at=year_start(case.created_at) if case.restricted else timezone.now(),
     )
     record.ciphertext = crypto.aead_encrypt(dek, _encode(values), associated_data(record.id))
     record.save(force_insert=True)
@@ -181,18 +192,24 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
     """
     from cases.models import CaseGrant
 
-    # The true dates go into a sealed record; the plain columns keep only the year.
-    records_dates = {
-        "created_at": case.created_at.isoformat(),
-        "updated_at": case.updated_at.isoformat(),
-    }
-    year_start = case.created_at.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    type(case).objects.filter(pk=case.pk).update(
-        restricted=True, created_at=year_start, updated_at=year_start
-    )
-    case.refresh_from_db()
+    already = case.restricted
+    if not already:
+        # The true dates go into a sealed record (below); plain columns keep only the year.
+        true_dates = {
+            "created_at": case.created_at.isoformat(),
+            "updated_at": case.updated_at.isoformat(),
+            "records": {str(r.id): r.created_at.isoformat() for r in case.records.all()},
+        }
+        year = year_start(case.created_at)
+        type(case).objects.filter(pk=case.pk).update(
+            restricted=True, created_at=year, updated_at=year
+        )
+        case.records.update(created_at=year)
+        case.refresh_from_db()
     for user in users:
-        CaseGrant.objects.get_or_create(case=case, user=user, defaults={"granted_by": actor})
+        CaseGrant.objects.get_or_create(
+            case=case, user=user, defaults={"granted_by": actor, "created_at": case.created_at}
+        )
     publics = {k.user_id: bytes(k.public_key) for k in StaffKey.objects.filter(user__in=users)}
     resealed = awaiting = 0
     for record in case.records.exclude(compartment=ESCORT):
@@ -216,7 +233,8 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
             ]
         )
         resealed += 1
-    seal(case, IDENTITY, records_dates, kind="dates", actor=actor)
+    if not already:
+        seal(case, IDENTITY, true_dates, kind="dates", actor=actor)
     audit(
         "case_restricted",
         actor=actor,

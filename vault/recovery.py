@@ -6,6 +6,7 @@ from django.db import transaction
 from audit.log import record as audit
 from vault import crypto
 from vault.models import RecordKey, StaffKey, TeamKeySeal
+from vault.policy import ESCORT
 
 
 class WrongEscrowKey(Exception):
@@ -21,9 +22,9 @@ def regrant(user, escrow_private: bytes, *, public: bytes) -> dict:
         raise WrongEscrowKey("these shares rebuild a key, but not this programme's escrow key")
     user_public = bytes(StaffKey.objects.get(user=user).public_key)
     team_keys = 0
-    escrow_seals = TeamKeySeal.objects.filter(
-        user=None, team_key__team__memberships__user=user, team_key__retired_at=None
-    )
+    # Every version still sealed to escrow (older ones too, until the team is re-keyed), of
+    # the teams he is a member of now.
+    escrow_seals = TeamKeySeal.objects.filter(user=None, team_key__team__memberships__user=user)
     for seal in escrow_seals.select_related("team_key"):
         team_private = crypto.unseal(escrow_private, bytes(seal.sealed_private))
         TeamKeySeal.objects.update_or_create(
@@ -33,9 +34,10 @@ def regrant(user, escrow_private: bytes, *, public: bytes) -> dict:
         )
         team_keys += 1
     records = 0
+    # Escort tasks belong to their field unit only, never to named users (vault/policy.py).
     rows = RecordKey.objects.filter(
         kind=RecordKey.Kind.ESCROW, record__case__restricted=True, record__case__grants__user=user
-    )
+    ).exclude(record__compartment=ESCORT)
     for row in rows.select_related("record"):
         dek = crypto.unseal(escrow_private, bytes(row.sealed_dek))
         RecordKey.objects.filter(record=row.record, kind=RecordKey.Kind.USER, user=user).delete()

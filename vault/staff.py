@@ -73,6 +73,17 @@ def unlock(user, password: str) -> bytes:
         raise WrongPassword("the password does not unwrap this key") from error
 
 
+def upgrade_if_weak(user, private: bytes, password: str) -> bool:
+    """At login: re-wrap a key wrapped at a lower Argon2id cost than the current setting."""
+    key = StaffKey.objects.get(user=user)
+    wanted = (settings.CORRIDOR_ARGON2_OPSLIMIT, settings.CORRIDOR_ARGON2_MEMLIMIT)
+    if (key.opslimit, key.memlimit) >= wanted:
+        return False
+    StaffKey.objects.filter(user=user).update(**_wrapped(private, password))
+    audit("staff_key_rewrapped", actor=user, object_type="user", object_id=user.pk, upgraded=True)
+    return True
+
+
 @transaction.atomic
 def rewrap(user, private: bytes, new_password: str) -> None:
     """After a password change: the same key pair, wrapped by the new password."""

@@ -1,18 +1,24 @@
 """Team keys: one key pair per team and version, its private half sealed to each member
 who has been granted it, and always to escrow.
 
-* A new member is a *pending grant* until a member whose session is unlocked (or escrow
-  recovery) seals the team key to him: the server alone can never add a reader.
+* A team's first key is sealed to escrow only. Every member, the first ones too, is a
+  *pending grant* until a member whose session is unlocked, or escrow recovery
+  (``corridor keys recover``), seals the key to him: the server alone never adds a reader.
+  The demo programme seeds its first holders with ``create_first_key(team, holders)``
+  before any record exists.
 * Removing a member rotates the key: a new version is sealed to the members who held the old
   one and to escrow; new records use it; the removed member's seals are deleted at once.
   ``corridor keys rekey-team`` later re-seals older records to the new version and deletes
   the old versions' seals for good.
+
+Every change takes a row lock on the team first, so two hosts cannot rotate, grant or re-key
+one team at the same time (on SQLite the write lock taken at BEGIN does the same).
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Team
+from accounts.models import Membership, Team
 from audit.log import record as audit
 from vault import crypto
 from vault.keys import keyring
@@ -20,7 +26,11 @@ from vault.models import RecordKey, StaffKey, TeamKey, TeamKeySeal
 
 
 class NoTeamKey(Exception):
-    """The acting user holds no seal of this team's key."""
+    """The acting user holds no seal of this team's key, or the member is not in the team."""
+
+
+def _lock(team: Team) -> Team:
+    return Team.objects.select_for_update().get(pk=team.pk)
 
 
 def active_key(team: Team) -> TeamKey:
@@ -29,7 +39,7 @@ def active_key(team: Team) -> TeamKey:
 
 
 def active_keys(kinds) -> list[TeamKey]:
-    """The active key of every team of these kinds, in two queries (one if all exist)."""
+    """The active key of every team of these kinds, in one query when all exist."""
     found = list(TeamKey.objects.filter(team__kind__in=kinds, retired_at=None).order_by("team_id"))
     have = {k.team_id for k in found}
     missing = Team.objects.filter(kind__in=kinds).exclude(pk__in=have)
@@ -37,10 +47,17 @@ def active_keys(kinds) -> list[TeamKey]:
 
 
 @transaction.atomic
-def create_first_key(team: Team) -> TeamKey:
-    """Version 1, sealed to escrow and to every current member with a key pair."""
-    members = StaffKey.objects.filter(user__memberships__team=team)
-    return _new_version(team, 1, [(k.user_id, bytes(k.public_key)) for k in members])
+def create_first_key(team: Team, holders: list | None = None) -> TeamKey:
+    """Version 1 of a team's key, sealed to escrow and to ``holders`` (demo seeding only;
+    normally none). Returns the existing key if another request made it first."""
+    _lock(team)
+    existing = TeamKey.objects.filter(team=team, retired_at=None).first()
+    if existing is not None:
+        if holders:
+            raise NoTeamKey("the team already has a key: grant it instead")
+        return existing
+    keys = StaffKey.objects.filter(user__in=holders or [], user__memberships__team=team)
+    return _new_version(team, 1, [(k.user_id, bytes(k.public_key)) for k in keys])
 
 
 def _new_version(team: Team, version: int, holders: list[tuple[int, bytes]]) -> TeamKey:
@@ -77,14 +94,27 @@ def pending_members(team: Team) -> list:
     ]
 
 
+def pending_for_holder(user) -> list[tuple[Team, list]]:
+    """For each team whose active key ``user`` holds: the members still waiting for it."""
+    held = TeamKey.objects.filter(retired_at=None, seals__user=user).select_related("team")
+    found = []
+    for key in held:
+        waiting = pending_members(key.team)
+        if waiting:
+            found.append((key.team, waiting))
+    return found
+
+
 @transaction.atomic
 def grant(team: Team, member, *, actor, actor_private: bytes) -> int:
-    """Seal every live version of the team key the actor holds to ``member``."""
+    """Seal every version of the team key the actor holds to ``member``, a current member."""
+    _lock(team)
+    if not Membership.objects.filter(team=team, user=member).exists():
+        raise NoTeamKey("only a member of the team can be granted its key")
     member_public = bytes(StaffKey.objects.get(user=member).public_key)
     granted = 0
-    for seal in TeamKeySeal.objects.filter(team_key__team=team, user=actor).select_related(
-        "team_key"
-    ):
+    seals = TeamKeySeal.objects.filter(team_key__team=team, user=actor).select_related("team_key")
+    for seal in seals:
         private = crypto.unseal(actor_private, bytes(seal.sealed_private))
         _, created = TeamKeySeal.objects.get_or_create(
             team_key=seal.team_key,
@@ -92,7 +122,7 @@ def grant(team: Team, member, *, actor, actor_private: bytes) -> int:
             defaults={"sealed_private": crypto.seal(member_public, private)},
         )
         granted += int(created)
-    if not granted and not TeamKeySeal.objects.filter(team_key__team=team, user=member).exists():
+    if not seals:
         raise NoTeamKey("the acting user holds no key of this team")
     audit(
         "team_key_granted",
@@ -108,6 +138,7 @@ def grant(team: Team, member, *, actor, actor_private: bytes) -> int:
 @transaction.atomic
 def rotate(team: Team, *, actor, removed=None) -> TeamKey:
     """New version for the members who held the current one; drop ``removed``'s seals."""
+    _lock(team)
     current = active_key(team)
     if removed is not None:
         TeamKeySeal.objects.filter(team_key__team=team, user=removed).delete()
@@ -128,11 +159,14 @@ def rotate(team: Team, *, actor, removed=None) -> TeamKey:
 
 @transaction.atomic
 def rekey(team: Team, *, actor, actor_private: bytes) -> int:
-    """Re-seal records sealed to retired versions to the active one; delete retired seals."""
+    """Re-seal records sealed to older versions to the active one; delete older seals."""
+    _lock(team)
     active = active_key(team)
     public = bytes(active.public_key)
     moved = 0
-    for old in TeamKey.objects.filter(team=team).exclude(pk=active.pk):
+    for old in TeamKey.objects.filter(team=team, version__lt=active.version):
+        if not old.seals.exists():
+            continue  # already re-keyed
         old_private = team_private(old, actor, actor_private)
         for row in RecordKey.objects.filter(team_key=old):
             dek = crypto.unseal(old_private, bytes(row.sealed_dek))
@@ -140,8 +174,6 @@ def rekey(team: Team, *, actor, actor_private: bytes) -> int:
             row.save(update_fields=["team_key", "sealed_dek"])
             moved += 1
         old.seals.all().delete()
-        if old.retired_at is None:
-            TeamKey.objects.filter(pk=old.pk).update(retired_at=timezone.now())
     audit(
         "team_rekeyed",
         actor=actor,
@@ -151,14 +183,3 @@ def rekey(team: Team, *, actor, actor_private: bytes) -> int:
         version=active.version,
     )
     return moved
-
-
-def pending_for_holder(user) -> list[tuple[Team, list]]:
-    """For each team whose active key ``user`` holds: the members still waiting for it."""
-    held = TeamKey.objects.filter(retired_at=None, seals__user=user).select_related("team")
-    found = []
-    for key in held:
-        waiting = pending_members(key.team)
-        if waiting:
-            found.append((key.team, waiting))
-    return found

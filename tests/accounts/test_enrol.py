@@ -48,7 +48,13 @@ def test_it_enrols_totp_with_a_locally_rendered_qr_code(half_logged_in):
     assert len(codes) == 10
     device.refresh_from_db()
     assert device.confirmed
+    # The password-only session ends: the key is unwrapped only by a full login.
+    assert client.get("/").status_code == 302
+    assert "corridor_vault" not in client.cookies or not client.cookies["corridor_vault"].value
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    client.post("/login/", {"username": "newcomer", "password": PASSWORD, "code": totp_now(device)})
     assert client.get("/").status_code == 200
+    assert client.cookies["corridor_vault"].value
     assert Event.objects.filter(action="second_factor_enrolled", actor=user).exists()
 
 
@@ -58,3 +64,10 @@ def test_it_requires_the_code_once_a_device_exists(staff):
     response = client.post("/login/", {"username": "enrolled", "password": PASSWORD, "code": ""})
     assert response.status_code == 200
     assert client.get("/").status_code == 302
+
+
+def test_a_password_alone_never_unwraps_the_key(half_logged_in):
+    """Before enrolment the session holds no key: a phished password opens nothing."""
+    _user, client = half_logged_in
+    assert "corridor_vault" not in client.cookies
+    assert "vault_wrapped" not in client.session

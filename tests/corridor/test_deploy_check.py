@@ -83,3 +83,8 @@ def test_it_refuses_to_start_without_keys(tmp_path):
         timeout=120,
     )
     assert wsgi.returncode != 0 and "refuses to start" in wsgi.stderr
+
+
+def test_the_system_check_refuses_a_weak_argon2_cost_in_production():
+    result = _run("check", "--deploy", env_overrides=dict(PRODUCTION, CORRIDOR_ARGON2_OPSLIMIT="1"))
+    assert result.returncode != 0 and "corridor.E005" in result.stderr

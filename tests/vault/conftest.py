@@ -7,6 +7,7 @@ from cases.models import Case
 from cases.numbering import next_case_number
 from tests.factories import PASSWORD
 from vault import staff as staff_keys
+from vault import teams as team_keys
 
 # Who is in which team: one persona per role, plus an outsider in no team.
 MEMBERSHIP = {
@@ -33,6 +34,9 @@ def programme(staff):
         for role, names in MEMBERSHIP.items()
     }
     users["outsider"] = staff.outsider()
+    # Seed each team's first key with its members, as the demo does; later members are pending.
+    for team in teams.values():
+        team_keys.create_first_key(team, holders=list(team.members.all()))
     return SimpleNamespace(teams=teams, users=users, staff=staff)
 
 

@@ -38,6 +38,9 @@ def main() -> None:
     user, temporary = actions.create_staff_user(
         actor=None, username="op", roles=["operator"], teams=[intake]
     )
+    from vault import teams
+
+    teams.create_first_key(intake, holders=[user])
     case = Case.objects.create(number=next_case_number(), channel="portal", team=intake)
     answers = records.seal(case, IDENTITY, CANARY, kind="answers", actor=user)
     records.seal(case, CORRESPONDENCE, {"text": CANARY["note"]}, kind="message")
@@ -56,7 +59,22 @@ def main() -> None:
 
     private = staff_keys.unlock(user, temporary)
     assert records.decrypt(answers, records.data_key(user, private, answers)) == CANARY
-    log.info("case %s sealed", case.number)
+    blind.store_many(
+        case,
+        [
+            ("service_number", "АБ-123456"),
+            ("name_dob", {"name": CANARY["name"], "dob": "1991-02-03"}),
+        ],
+    )
+    from vault import codenames
+    from vault.models import ApplicantKey
+
+    secret = codenames.derive(codenames.parse(codenames.new_codename()).six)
+    ApplicantKey.objects.create(case=case, lookup_id=secret.lookup_id, public_key=secret.public_key)
+    reply = records.seal(case, CORRESPONDENCE, {"text": CANARY["note"]}, kind="message")
+    assert records.open_as_applicant(reply, secret.private_key)["text"] == CANARY["note"]
+    records.restrict(case, [user], actor=user, actor_private=private)
+    log.info("case %s sealed; control %s", case.number, CONTROL)
     print(case.number)
     sys.stdout.flush()
 

@@ -56,6 +56,11 @@ def test_a_date_of_birth_is_only_indexed_inside_a_compound(db):
     assert a == b != c
 
 
+def test_the_bits_follow_the_plan_in_docs_vault_md():
+    planned = {"full_name": 22, "name_dob": 28, "phone": 26, "service_number": 26}
+    assert {name: index.bits for name, index in blind.INDEXES.items()} == planned
+
+
 @given(st.text(max_size=60))
 def test_values_are_truncated_to_the_planned_bits(value):
     for name in ("full_name", "service_number", "phone"):

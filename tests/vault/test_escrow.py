@@ -65,3 +65,19 @@ def test_recovery_refuses_another_programmes_shares(programme):
     other_private, _public = crypto.new_keypair()
     with pytest.raises(CommandError, match="not this programme"):
         _recover("operator", escrow.split(other_private)[:3])
+
+
+def test_recovery_never_gives_an_escort_task_to_named_users(programme, key_directory):
+    from vault.policy import ESCORT
+
+    supervisor = programme.users["supervisor"]
+    case = make_case(programme.teams["planning"])
+    task = records.seal(
+        case, ESCORT, {"point": "x"}, kind="task", field_unit=programme.teams["field"]
+    )
+    from .conftest import private_of
+
+    records.restrict(case, [supervisor], actor=supervisor, actor_private=private_of(supervisor))
+    _recover("supervisor", key_directory["shares"][:3])
+    assert not records.can_open(supervisor, task)
+    assert records.can_open(programme.users["field_liaison"], task)

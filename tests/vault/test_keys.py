@@ -51,3 +51,15 @@ def test_an_escrow_private_key_on_disk_stops_the_start(tmp_path, settings, encod
     assert any("escrow private key" in p and "backup.bin" in p for p in found)
     stray.write_bytes(encode(crypto.random_key()))  # any other 32 bytes are fine
     assert keys.problems(directory) == []
+
+
+def test_a_pasted_escrow_share_on_disk_stops_the_start(tmp_path, settings):
+    directory = tmp_path / "k"
+    shares = keys.init_keys(directory)
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    (tmp_path / "media").mkdir()
+    note = tmp_path / "media" / "notes.txt"
+    note.write_text("keeper 2 wrote:\n" + shares[1] + "\n")
+    assert any("notes.txt" in p for p in keys.problems(directory))
+    note.write_text("an ordinary note about academic acne and other words")
+    assert keys.problems(directory) == []

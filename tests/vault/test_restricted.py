@@ -94,3 +94,21 @@ def test_restricted_metadata_is_refused_in_clear(programme, restricted):
         assert metadata_in_clear(ordinary, field) is True
     with pytest.raises(ValueError):
         metadata_in_clear(case, "status")
+
+
+def test_records_and_grants_of_a_restricted_case_show_only_the_year(programme, restricted):
+    case, named, _result = restricted
+    later = records.seal(case, IDENTITY, {"c": "later"}, kind="note")
+    for moment in [
+        later.created_at,
+        *case.records.values_list("created_at", flat=True),
+        *case.grants.values_list("created_at", flat=True),
+    ]:
+        assert (moment.month, moment.day, moment.hour, moment.minute) == (1, 1, 0, 0)
+
+
+def test_restricting_twice_keeps_the_true_dates(programme, restricted):
+    case, named, _result = restricted
+    supervisor = named[0]
+    records.restrict(case, named, actor=supervisor, actor_private=private_of(supervisor))
+    assert case.records.filter(kind="dates").count() == 1

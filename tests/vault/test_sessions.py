@@ -50,8 +50,23 @@ def test_either_half_alone_opens_nothing(staff):
 def test_logout_makes_both_halves_useless(staff):
     client = staff.client(staff.persona("operator"))
     cookie = client.cookies[sessions.COOKIE].value
+    stored = Session.objects.get().get_decoded()
     client.post("/logout/")
-    assert not Session.objects.exists()
-    assert client.cookies[sessions.COOKIE].value == ""
+    assert not Session.objects.exists()  # the wrapped half is gone from the store
+    assert client.cookies[sessions.COOKIE].value == ""  # the browser is told to drop its half
+    # A fresh login gives a new session key: the old cookie opens nothing new.
+    again = staff.client(staff.persona("auditor"))
+    fresh = Session.objects.get().get_decoded()
     with pytest.raises(sessions.Locked):
-        sessions.private_key(_request({}, cookie))
+        sessions.private_key(_request(fresh, cookie))
+    assert sessions.private_key(_request(stored, cookie))  # (only the deleted pair matched)
+    assert again.cookies[sessions.COOKIE].value != cookie
+
+
+def test_an_idle_session_row_expires_with_the_idle_clock(staff, settings):
+    from django.utils import timezone
+
+    client = staff.client(staff.persona("operator"))
+    client.get("/")
+    row = Session.objects.get()
+    assert (row.expire_date - timezone.now()).total_seconds() <= settings.CORRIDOR_IDLE_TIMEOUT + 5

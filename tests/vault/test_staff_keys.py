@@ -45,13 +45,24 @@ def test_a_password_change_rewraps_the_same_key(staff):
 
 
 def test_a_reset_gives_a_new_key_pair_and_drops_grants(staff):
+    from accounts.models import Team
+    from vault import teams
+    from vault.models import TeamKeySeal
+
     admin, user = staff.persona("admin"), staff.persona("operator")
+    team = Team.objects.create(name="Intake", kind="intake")
+    actions.add_member(actor=admin, team=team, user=user)
+    teams.create_first_key(team, holders=[user])
+    assert TeamKeySeal.objects.filter(user=user).exists()
     before = bytes(StaffKey.objects.get(user=user).public_key)
     temporary = actions.reset_password(actor=admin, user=user)
     assert bytes(StaffKey.objects.get(user=user).public_key) != before
     staff_keys.unlock(user, temporary)
     event = Event.objects.filter(action="staff_key_replaced").get()
     assert event.actor == admin and event.object_id == str(user.pk)
+    assert event.detail["team_grants_dropped"] == 1
+    assert not TeamKeySeal.objects.filter(user=user).exists()
+    assert user in teams.pending_members(team)
 
 
 def test_the_argon2_cost_is_stored_with_each_key(staff, settings):
@@ -60,3 +71,12 @@ def test_the_argon2_cost_is_stored_with_each_key(staff, settings):
     assert (key.opslimit, key.memlimit) == (1, 8192)  # the insecure test setting
     settings.CORRIDOR_ARGON2_OPSLIMIT = 2
     staff_keys.unlock(user, PASSWORD)  # an old wrap still opens after the setting changes
+
+
+def test_a_weak_wrap_is_upgraded_at_login(staff, settings):
+    user = staff.persona("operator")
+    settings.CORRIDOR_ARGON2_OPSLIMIT = 2
+    staff.client(user)
+    key = StaffKey.objects.get(user=user)
+    assert key.opslimit == 2
+    assert staff_keys.unlock(user, PASSWORD)

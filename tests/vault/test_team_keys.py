@@ -4,7 +4,7 @@ import pytest
 
 from accounts import actions
 from audit.models import Event
-from vault import records, teams
+from vault import crypto, records, teams
 from vault.models import TeamKey, TeamKeySeal
 from vault.policy import IDENTITY
 
@@ -40,6 +40,8 @@ def test_a_removed_member_cannot_open_a_case_created_after_removal(programme):
     intake = programme.teams["intake"]
     operator, admin = programme.users["operator"], programme.users["admin"]
     old = records.seal(make_case(intake), IDENTITY, {"n": "old"}, kind="answers")
+    # Suppose he kept the team key he held before removal.
+    kept = teams.team_private(teams.active_key(intake), operator, private_of(operator))
     actions.remove_member(actor=admin, team=intake, user=operator)
     assert TeamKey.objects.filter(team=intake, retired_at=None).get().version == 2
     new = records.seal(make_case(intake), IDENTITY, {"n": "new"}, kind="answers")
@@ -48,6 +50,13 @@ def test_a_removed_member_cannot_open_a_case_created_after_removal(programme):
     assert not TeamKeySeal.objects.filter(user=operator, team_key__team=intake).exists()
     with pytest.raises(records.NoAccess):
         records.data_key(operator, private_of(operator), new)
+    # Even the kept key opens none of the new record's sealed data keys.
+    for row in new.keys.all():
+        with pytest.raises(crypto.DecryptionFailed):
+            crypto.unseal(kept, bytes(row.sealed_dek))
+    assert set(
+        new.keys.filter(team_key__team=intake).values_list("team_key__version", flat=True)
+    ) == {2}
     # The members who stayed read both.
     supervisor = programme.users["supervisor"]
     for record in (old, new):
@@ -92,3 +101,23 @@ def test_the_rekey_command_needs_a_members_password(programme, monkeypatch):
     out = io.StringIO()
     call_command("keys", "rekey-team", "Intake", "--user", "supervisor", stdout=out)
     assert "1 records re-sealed" in out.getvalue()
+
+
+def test_a_removed_member_cannot_be_granted_again(programme):
+    intake = programme.teams["intake"]
+    operator, supervisor = programme.users["operator"], programme.users["supervisor"]
+    actions.remove_member(actor=programme.users["admin"], team=intake, user=operator)
+    with pytest.raises(teams.NoTeamKey):
+        teams.grant(intake, operator, actor=supervisor, actor_private=private_of(supervisor))
+
+
+def test_a_new_team_key_is_sealed_to_escrow_only(programme):
+    """The server never adds a reader: an admin who puts himself in a new team waits too."""
+    admin = programme.users["admin"]
+    team = actions.create_team(actor=admin, name="Intake 2", kind="intake")
+    actions.add_member(actor=admin, team=team, user=admin)
+    key = teams.active_key(team)
+    assert list(key.seals.values_list("user", flat=True)) == [None]
+    assert admin in teams.pending_members(team)
+    record = records.seal(make_case(team), IDENTITY, {"n": 1}, kind="answers")
+    assert not records.can_open(admin, record)
