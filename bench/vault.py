@@ -67,7 +67,6 @@ def main() -> None:
     from cases.numbering import next_case_number
     from vault import blind, codenames, records, teams
     from vault import staff as staff_keys
-    from vault.models import ApplicantKey
     from vault.policy import CORRESPONDENCE, IDENTITY
 
     settings.CORRIDOR_ARGON2_OPSLIMIT, settings.CORRIDOR_ARGON2_MEMLIMIT = 1, 8192
@@ -85,9 +84,7 @@ def main() -> None:
         codename = codenames.new_codename()
         secret = codenames.derive(codenames.parse(codename).six)
         case = Case.objects.create(number=next_case_number(), channel="portal", team=intake)
-        ApplicantKey.objects.create(
-            case=case, lookup_id=secret.lookup_id, public_key=secret.public_key
-        )
+        codenames.register(case, secret)
         made.append(records.seal(case, IDENTITY, ANSWERS, kind="answers"))
         records.seal(case, CORRESPONDENCE, {"phrase": "зелёная лампа"}, kind="phrase")
         blind.store_many(

@@ -208,3 +208,51 @@ def derive(six: tuple[str, ...]) -> ApplicantSecret:
         crypto.keyed_hash(secret, b"x25519", person=b"x25519")
     )
     return ApplicantSecret(lookup, private, public)
+
+
+@dataclass(frozen=True)
+class Login:
+    """What a codename login found. ``case`` is None for an unknown codename and for a duress
+    word other than the one the applicant chose; ``duress`` is True only for his chosen one."""
+
+    case: object
+    duress: bool
+    secret: ApplicantSecret
+
+    def __repr__(self) -> str:
+        return "Login(…)"
+
+
+def register(case, secret: ApplicantSecret, *, duress_choice: int | None = None):
+    """Tie a new case to its codename: lookup id and signed public key, nothing else."""
+    from vault.models import ApplicantKey
+    from vault.signing import sign_key
+
+    if duress_choice is not None and not 0 <= duress_choice < DURESS_CHOICES:
+        raise ValueError("duress_choice out of range")
+    key = ApplicantKey(
+        case=case,
+        lookup_id=secret.lookup_id,
+        public_key=secret.public_key,
+        duress_choice=duress_choice,
+    )
+    sign_key(key)
+    key.save(force_insert=True)
+    return key
+
+
+def lookup(parsed: Parsed) -> Login:
+    """One indexed query, the same for a known and an unknown codename."""
+    from vault.models import ApplicantKey
+
+    secret = derive(parsed.six)
+    key = ApplicantKey.objects.select_related("case").filter(lookup_id=secret.lookup_id).first()
+    if key is None:
+        return Login(None, False, secret)
+    if parsed.duress_choice is None:
+        return Login(key.case, False, secret)
+    if key.duress_choice is not None and crypto_equal(
+        str(key.duress_choice), str(parsed.duress_choice)
+    ):
+        return Login(key.case, True, secret)
+    return Login(None, False, secret)

@@ -18,6 +18,7 @@ class StaffKey(models.Model):
         "accounts.User", on_delete=models.CASCADE, primary_key=True, related_name="vault_key"
     )
     public_key = models.BinaryField(max_length=32)
+    signature = models.BinaryField(max_length=64, default=b"")  # vault/signing.py
     wrapped_private = models.BinaryField()
     salt = models.BinaryField(max_length=16)
     opslimit = models.PositiveIntegerField()
@@ -35,6 +36,7 @@ class TeamKey(models.Model):
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="keys")
     version = models.PositiveIntegerField()
     public_key = models.BinaryField(max_length=32)
+    signature = models.BinaryField(max_length=64, default=b"")  # vault/signing.py
     created_at = models.DateTimeField(auto_now_add=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
@@ -83,6 +85,7 @@ class ApplicantKey(models.Model):
     )
     lookup_id = models.BinaryField(max_length=32, unique=True)
     public_key = models.BinaryField(max_length=32)
+    signature = models.BinaryField(max_length=64, default=b"")  # vault/signing.py
     duress_choice = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

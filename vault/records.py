@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
 from audit.log import record as audit
-from vault import crypto, sessions, teams
+from vault import crypto, sessions, signing, teams
 from vault.keys import keyring
 from vault.models import ApplicantKey, Record, RecordKey, StaffKey, TeamKeySeal
 from vault.policy import ESCORT, IDENTITY, POLICY
@@ -66,19 +66,20 @@ def recipients(case, compartment: str, *, field_unit: Team | None = None) -> lis
         if field_unit is None or field_unit.kind != Team.Kind.FIELD_UNIT:
             raise UnknownCompartment("an escort task is sealed to one field unit")
         key = teams.active_key(field_unit)
-        found.append(Recipient(RecordKey.Kind.TEAM, bytes(key.public_key), team_key=key))
+        found.append(Recipient(RecordKey.Kind.TEAM, signing.trusted_public(key), team_key=key))
     elif case.restricted and rule.follows_restriction:
         users = StaffKey.objects.filter(user__case_grants__case=case)
         found += [
-            Recipient(RecordKey.Kind.USER, bytes(k.public_key), user_id=k.user_id) for k in users
+            Recipient(RecordKey.Kind.USER, signing.trusted_public(k), user_id=k.user_id)
+            for k in users
         ]
     else:
         for key in teams.active_keys(rule.team_kinds):
-            found.append(Recipient(RecordKey.Kind.TEAM, bytes(key.public_key), team_key=key))
+            found.append(Recipient(RecordKey.Kind.TEAM, signing.trusted_public(key), team_key=key))
     if rule.applicant:
         applicant = ApplicantKey.objects.filter(case=case).first()
         if applicant is not None:
-            found.append(Recipient(RecordKey.Kind.APPLICANT, bytes(applicant.public_key)))
+            found.append(Recipient(RecordKey.Kind.APPLICANT, signing.trusted_public(applicant)))
     return found
 
 
@@ -210,7 +211,9 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
         CaseGrant.objects.get_or_create(
             case=case, user=user, defaults={"granted_by": actor, "created_at": case.created_at}
         )
-    publics = {k.user_id: bytes(k.public_key) for k in StaffKey.objects.filter(user__in=users)}
+    publics = {
+        k.user_id: signing.trusted_public(k) for k in StaffKey.objects.filter(user__in=users)
+    }
     resealed = awaiting = 0
     for record in case.records.exclude(compartment=ESCORT):
         try:

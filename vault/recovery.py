@@ -4,7 +4,7 @@ what he should be able to open. The key is used in memory and never stored."""
 from django.db import transaction
 
 from audit.log import record as audit
-from vault import crypto
+from vault import crypto, signing
 from vault.models import RecordKey, StaffKey, TeamKeySeal
 from vault.policy import ESCORT
 
@@ -20,7 +20,7 @@ def regrant(user, escrow_private: bytes, *, public: bytes) -> dict:
     if crypto.public_of(escrow_private) != public:
         audit("escrow_recovery_failed", object_type="user", object_id=user.pk)
         raise WrongEscrowKey("these shares rebuild a key, but not this programme's escrow key")
-    user_public = bytes(StaffKey.objects.get(user=user).public_key)
+    user_public = signing.trusted_public(StaffKey.objects.get(user=user))
     team_keys = 0
     # Every version still sealed to escrow (older ones too, until the team is re-keyed), of
     # the teams he is a member of now.

@@ -1,8 +1,18 @@
-"""The programme's Ed25519 signature: instructions and audit checkpoints are signed so that
-the record of what was sent is tamper-evident."""
+"""The programme's Ed25519 signature.
+
+* Instructions and audit checkpoints are signed so that the record of what was sent is
+  tamper-evident.
+* Every public key the vault seals to (staff, team version, applicant) is signed when it is
+  made and checked before each use, so someone who can write to the database but not read the
+  key directory cannot slip in a key of his own and become a recipient.
+"""
 
 from vault import crypto
 from vault.keys import keyring
+
+
+class ForgedKey(Exception):
+    """A public key in the database does not carry the programme's signature."""
 
 
 def sign(message: bytes) -> bytes:
@@ -11,3 +21,29 @@ def sign(message: bytes) -> bytes:
 
 def verify(message: bytes, signature: bytes) -> bool:
     return crypto.verify_signature(keyring().signing_public, message, signature)
+
+
+def _statement(key) -> bytes:
+    from vault.models import ApplicantKey, StaffKey, TeamKey
+
+    public = bytes(key.public_key)
+    if isinstance(key, StaffKey):
+        return b"corridor-key|staff|%d|" % key.user_id + public
+    if isinstance(key, TeamKey):
+        return b"corridor-key|team|%d|%d|" % (key.team_id, key.version) + public
+    if isinstance(key, ApplicantKey):
+        return b"corridor-key|applicant|" + str(key.case_id).encode() + b"|" + public
+    raise TypeError("not a key row")
+
+
+def sign_key(key) -> None:
+    """Set ``key.signature`` (call before saving a new key row)."""
+    key.signature = sign(_statement(key))
+
+
+def trusted_public(key) -> bytes:
+    """The row's public key, after checking the programme signed exactly this key for exactly
+    this owner."""
+    if not verify(_statement(key), bytes(key.signature or b"")):
+        raise ForgedKey("a public key in the database is not signed by this programme")
+    return bytes(key.public_key)

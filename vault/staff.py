@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 
 from audit.log import record as audit
-from vault import crypto
+from vault import crypto, signing
 from vault.keys import keyring
 from vault.models import RecordKey, StaffKey, TeamKeySeal
 
@@ -44,9 +44,10 @@ def new_key_pair(user, password: str, *, actor=None) -> bytes:
     """
     private, public = crypto.new_keypair()
     replaced = StaffKey.objects.filter(user=user).exists()
-    StaffKey.objects.update_or_create(
-        user=user, defaults={"public_key": public, **_wrapped(private, password)}
-    )
+    key = StaffKey(user=user, public_key=public, **_wrapped(private, password))
+    signing.sign_key(key)
+    StaffKey.objects.filter(user=user).delete()
+    key.save(force_insert=True)
     if replaced:
         seals, _ = TeamKeySeal.objects.filter(user=user).delete()
         direct, _ = RecordKey.objects.filter(user=user).delete()
@@ -96,4 +97,5 @@ def has_key(user) -> bool:
 
 
 def public_key(user) -> bytes:
-    return bytes(StaffKey.objects.values_list("public_key", flat=True).get(user=user))
+    """The user's public key, checked against the programme's signature."""
+    return signing.trusted_public(StaffKey.objects.get(user=user))

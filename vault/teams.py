@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team
 from audit.log import record as audit
-from vault import crypto
+from vault import crypto, signing
 from vault.keys import keyring
 from vault.models import RecordKey, StaffKey, TeamKey, TeamKeySeal
 
@@ -57,12 +57,14 @@ def create_first_key(team: Team, holders: list | None = None) -> TeamKey:
             raise NoTeamKey("the team already has a key: grant it instead")
         return existing
     keys = StaffKey.objects.filter(user__in=holders or [], user__memberships__team=team)
-    return _new_version(team, 1, [(k.user_id, bytes(k.public_key)) for k in keys])
+    return _new_version(team, 1, [(k.user_id, signing.trusted_public(k)) for k in keys])
 
 
 def _new_version(team: Team, version: int, holders: list[tuple[int, bytes]]) -> TeamKey:
     private, public = crypto.new_keypair()
-    key = TeamKey.objects.create(team=team, version=version, public_key=public)
+    key = TeamKey(team=team, version=version, public_key=public)
+    signing.sign_key(key)
+    key.save(force_insert=True)
     seals = [
         TeamKeySeal(
             team_key=key, user=None, sealed_private=crypto.seal(keyring().escrow_public, private)
@@ -111,7 +113,7 @@ def grant(team: Team, member, *, actor, actor_private: bytes) -> int:
     _lock(team)
     if not Membership.objects.filter(team=team, user=member).exists():
         raise NoTeamKey("only a member of the team can be granted its key")
-    member_public = bytes(StaffKey.objects.get(user=member).public_key)
+    member_public = signing.trusted_public(StaffKey.objects.get(user=member))
     granted = 0
     seals = TeamKeySeal.objects.filter(team_key__team=team, user=actor).select_related("team_key")
     for seal in seals:
@@ -149,7 +151,7 @@ def rotate(team: Team, *, actor, removed=None) -> TeamKey:
     )
     TeamKey.objects.filter(pk=current.pk).update(retired_at=timezone.now())
     key = _new_version(
-        team, current.version + 1, [(k.user_id, bytes(k.public_key)) for k in holders]
+        team, current.version + 1, [(k.user_id, signing.trusted_public(k)) for k in holders]
     )
     audit(
         "team_key_rotated", actor=actor, object_type="team", object_id=team.pk, version=key.version
@@ -162,7 +164,7 @@ def rekey(team: Team, *, actor, actor_private: bytes) -> int:
     """Re-seal records sealed to older versions to the active one; delete older seals."""
     _lock(team)
     active = active_key(team)
-    public = bytes(active.public_key)
+    public = signing.trusted_public(active)
     moved = 0
     for old in TeamKey.objects.filter(team=team, version__lt=active.version):
         if not old.seals.exists():

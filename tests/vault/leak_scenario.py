@@ -67,10 +67,9 @@ def main() -> None:
         ],
     )
     from vault import codenames
-    from vault.models import ApplicantKey
 
     secret = codenames.derive(codenames.parse(codenames.new_codename()).six)
-    ApplicantKey.objects.create(case=case, lookup_id=secret.lookup_id, public_key=secret.public_key)
+    codenames.register(case, secret)
     reply = records.seal(case, CORRESPONDENCE, {"text": CANARY["note"]}, kind="message")
     assert records.open_as_applicant(reply, secret.private_key)["text"] == CANARY["note"]
     records.restrict(case, [user], actor=user, actor_private=private)

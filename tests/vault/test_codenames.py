@@ -119,3 +119,32 @@ def test_secrets_never_show_in_repr(db):
     assert (
         repr(parsed) == "Parsed(…)" and repr(codenames.derive(parsed.six)) == "ApplicantSecret(…)"
     )
+
+
+def test_lookup_is_one_query_for_known_and_unknown(programme, django_assert_num_queries):
+    from tests.vault.conftest import make_case
+
+    known = codenames.new_codename()
+    six = tuple(known.split()[:6])
+    case = make_case(programme.teams["intake"])
+    codenames.register(case, codenames.derive(six), duress_choice=1)
+    with django_assert_num_queries(1):
+        found = codenames.lookup(codenames.parse(known))
+    with django_assert_num_queries(1):
+        missing = codenames.lookup(codenames.parse(codenames.new_codename()))
+    assert found.case == case and not found.duress
+    assert missing.case is None and not missing.duress
+    assert type(found) is type(missing)
+
+
+def test_only_the_chosen_duress_word_counts_as_duress(programme):
+    from tests.vault.conftest import make_case
+
+    six = tuple(codenames.new_codename().split()[:6])
+    case = make_case(programme.teams["intake"])
+    codenames.register(case, codenames.derive(six), duress_choice=2)
+    offered = codenames.duress_words(six)
+    chosen = codenames.lookup(codenames.parse(" ".join([*six, offered[2]])))
+    other = codenames.lookup(codenames.parse(" ".join([*six, offered[0]])))
+    assert chosen.case == case and chosen.duress
+    assert other.case is None and not other.duress  # looks like an unknown codename

@@ -52,11 +52,10 @@ def test_the_escort_task_still_goes_to_its_field_unit(programme, restricted):
 
 def test_correspondence_stays_readable_by_the_applicant(programme, restricted):
     from vault import codenames, crypto
-    from vault.models import ApplicantKey
 
     case, _named, _result = restricted
     secret = codenames.derive(codenames.parse(codenames.new_codename()).six)
-    ApplicantKey.objects.create(case=case, lookup_id=secret.lookup_id, public_key=secret.public_key)
+    codenames.register(case, secret)
     record = records.seal(case, CORRESPONDENCE, {"text": "reply"}, kind="message")
     assert records.open_as_applicant(record, secret.private_key) == {"text": "reply"}
     assert crypto.public_of(secret.private_key) == secret.public_key
