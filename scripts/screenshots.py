@@ -61,7 +61,10 @@ def main() -> None:
         DATABASE_URL=f"sqlite:///{tmp}/demo.sqlite3",
         DJANGO_SETTINGS_MODULE="corridor.settings",
     )
+    env["CORRIDOR_KEY_DIR"] = f"{tmp}/keys"
+    env["CORRIDOR_DEMO_LOGINS"] = f"{tmp}/demo-logins.json"
     corridor("migrate", "-v", "0", env=env)
+    corridor("keys", "init", env=env)
     demo = corridor("demo", env=env)
     creds = {
         m[0]: (m[1], m[2].split())
@@ -101,6 +104,9 @@ def main() -> None:
             page = session("en")
             login(page, "supervisor")
             page.screenshot(path=OUT / "dashboard-supervisor.png")
+            page.goto(BASE + "/cases/")
+            page.click("table.list a >> nth=-1")
+            page.screenshot(path=OUT / "case-page.png", full_page=True)
             page = session("en")
             login(page, "admin")
             page.goto(BASE + "/staff/")

@@ -9,6 +9,8 @@ a field liaison's or finance officer's keys open nothing of identity.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import Team
 
 IDENTITY = "identity"
@@ -25,25 +27,25 @@ class Rule:
     applicant: bool = False  # sealed to the applicant's codename-derived key too
     field_unit: bool = False  # sealed to the one field unit named when sealing
     follows_restriction: bool = True  # in a restricted case: named users instead of teams
-    label: str = ""
+    label: object = ""  # translated lazily
 
 
 POLICY: dict[str, Rule] = {
     # answers to the questionnaire, internal notes
-    IDENTITY: Rule(frozenset({Team.Kind.INTAKE, Team.Kind.PLANNING}), label="identity"),
+    IDENTITY: Rule(frozenset({Team.Kind.INTAKE, Team.Kind.PLANNING}), label=_("identity")),
     # messages both ways and the recognition phrase
     CORRESPONDENCE: Rule(
-        frozenset({Team.Kind.INTAKE, Team.Kind.PLANNING}), applicant=True, label="correspondence"
+        frozenset({Team.Kind.INTAKE, Team.Kind.PLANNING}), applicant=True, label=_("correspondence")
     ),
     # the exit plan
-    PLAN: Rule(frozenset({Team.Kind.PLANNING}), label="plan"),
+    PLAN: Rule(frozenset({Team.Kind.PLANNING}), label=_("plan")),
     # point, window, signals, head count: the responsible field unit only; every copy,
     # escrow's included, is deleted when the task ends (records.end_escort_task)
-    ESCORT: Rule(field_unit=True, follows_restriction=False, label="escort task"),
+    ESCORT: Rule(field_unit=True, follows_restriction=False, label=_("escort task")),
     # equipment and payment details; the beneficiary only by reference
-    REWARD: Rule(frozenset({Team.Kind.FINANCE}), label="reward"),
+    REWARD: Rule(frozenset({Team.Kind.FINANCE}), label=_("reward")),
     # relatives and new-identity data
-    FAMILY: Rule(frozenset({Team.Kind.PLANNING}), label="family"),
+    FAMILY: Rule(frozenset({Team.Kind.PLANNING}), label=_("family")),
 }
 
 COMPARTMENTS = tuple(POLICY)
