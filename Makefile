@@ -42,7 +42,7 @@ run: $(BIN)/corridor messages
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -c pyproject.toml -r corridor accounts audit cases vault
+	$(BIN)/bandit -q -c pyproject.toml -r corridor accounts audit cases vault intake
 	$(BIN)/python scripts/custom_checks.py
 
 test: $(VENV)/.dev system-deps-test messages lint

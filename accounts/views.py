@@ -173,8 +173,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "teams": user.teams.all(),
         "pending_grants": team_keys.pending_for_holder(user),
     }
-    if user.has_perm("accounts.view_team_cases") or user.has_perm("accounts.view_reports"):
-        context["status_counts"] = queues.status_counts()
+    if user.has_perm("accounts.view_team_cases"):
+        context["status_counts"] = queues.status_counts(user)
         context["case_total"] = sum(n for _label, n in context["status_counts"])
     return render(request, "accounts/dashboard.html", context)
 

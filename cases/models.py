@@ -52,6 +52,11 @@ class Case(models.Model):
     # Restricted: every compartment but escort tasks is sealed only to the users named in
     # CaseGrant, plus escrow (vault/policy.py).
     restricted = models.BooleanField(default=False)
+    # Flags (metadata, no content): a portal case waits in the unverified triage queue until a
+    # supervisor keeps or discards it; a watch-list match and a duress login flag it silently.
+    unverified = models.BooleanField(default=False)
+    watchlist_match = models.BooleanField(default=False)
+    duress = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Set explicitly by the workflow (not auto_now): a restricted case keeps only the year here,
     # its true dates are sealed (vault.records.restrict).
@@ -94,3 +99,52 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}:{self.last}"
+
+
+class CaseLink(models.Model):
+    """Two cases that may be one person: a blind-index candidate, for review by someone who
+    can open both. Never shown to the applicant."""
+
+    class Kind(models.TextChoices):
+        POSSIBLE_DUPLICATE = "possible_duplicate", _("Possible duplicate")
+        SAME_PERSON = "same_person", _("Same person")
+        NOT_SAME = "not_same", _("Not the same person")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="links")
+    other = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.POSSIBLE_DUPLICATE)
+    via = models.CharField(max_length=20)  # the blind index that matched
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "other", "via"], name="caselink_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"link {self.case_id}-{self.other_id}"
+
+
+class Message(models.Model):
+    """Metadata of one message between staff and applicant; its text is a sealed
+    correspondence record. Operational messages (a point, window or signal) expire after their
+    window and may be deleted by the applicant once read; they never go over Telegram."""
+
+    class Direction(models.TextChoices):
+        TO_APPLICANT = "out", _("To the applicant")
+        FROM_APPLICANT = "in", _("From the applicant")
+
+    record = models.OneToOneField("vault.Record", on_delete=models.CASCADE, related_name="message")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    operational = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["case", "direction"])]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} of {self.case_id}"

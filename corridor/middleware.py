@@ -43,11 +43,20 @@ def language(get_response: Callable[[HttpRequest], HttpResponse]):
     follow it either (DESIGN.md, "Channels").
     """
     supported = {code for code, _name in settings.LANGUAGES}
+    portal_hosts = set(settings.CORRIDOR_PORTAL_HOSTS)
 
     def middleware(request: HttpRequest) -> HttpResponse:
+        host = request.META.get("HTTP_HOST", "").split(":")[0]
+        on_portal = host in portal_hosts
+        if on_portal:
+            # A portal host sees only the portal (SecureDrop's two apps, one per audience).
+            request.urlconf = "intake.portal_host_urls"
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if code not in supported:
-            code = settings.LANGUAGE_CODE
+            # Applicants read Russian unless they pick another language on the page.
+            code = (
+                "ru" if on_portal or request.path.startswith("/portal/") else settings.LANGUAGE_CODE
+            )
         translation.activate(code)
         request.LANGUAGE_CODE = code
         response = get_response(request)

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "audit",
     "cases",
     "vault",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,18 @@ CORRIDOR_ARGON2_MEMLIMIT = envint("CORRIDOR_ARGON2_MEMLIMIT", str(64 * 1024 * 10
 CORRIDOR_WORDLIST = os.getenv("CORRIDOR_WORDLIST", "")  # default: the EFF long list
 CORRIDOR_DEFAULT_PHONE_REGION = os.getenv("CORRIDOR_DEFAULT_PHONE_REGION", "RU")
 MEDIA_ROOT = os.getenv("CORRIDOR_MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
+
+# Programme data (docs/questionnaires.md): programmes/<CORRIDOR_PROGRAMME>/.
+CORRIDOR_PROGRAMME = os.getenv("CORRIDOR_PROGRAMME", "reference")
+CORRIDOR_PROGRAMME_DIR = str(BASE_DIR / "programmes" / CORRIDOR_PROGRAMME)
+# The applicant portal: its own URL prefix here, its own host names in production (the
+# onion address among them); requests for these hosts see only the portal's URLs.
+CORRIDOR_PORTAL_HOSTS = [h for h in os.getenv("CORRIDOR_PORTAL_HOSTS", "").split(",") if h]
+CORRIDOR_PORTAL_IDLE_SECONDS = envint("CORRIDOR_PORTAL_IDLE_SECONDS", str(20 * 60))
+# Flood limits (intake/limits.py): per portal session, and for the whole portal per minute.
+CORRIDOR_PORTAL_SESSION_SUBMISSIONS = envint("CORRIDOR_PORTAL_SESSION_SUBMISSIONS", "3")
+CORRIDOR_PORTAL_SUBMISSIONS_PER_MINUTE = envint("CORRIDOR_PORTAL_SUBMISSIONS_PER_MINUTE", "600")
+CORRIDOR_PORTAL_LOGINS_PER_MINUTE = envint("CORRIDOR_PORTAL_LOGINS_PER_MINUTE", "1200")
 
 # Logging: level, time, logger and message only. No request objects, no addresses, no bodies:
 # corridor.logging.RedactAddresses also strips anything that looks like an IP address from the

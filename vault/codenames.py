@@ -256,3 +256,12 @@ def lookup(parsed: Parsed) -> Login:
     ):
         return Login(key.case, True, secret)
     return Login(None, False, secret)
+
+
+def set_duress_choice(case, choice: int) -> None:
+    """Record which offered duress word the applicant chose (an index, never the word)."""
+    from vault.models import ApplicantKey
+
+    if not 0 <= choice < DURESS_CHOICES:
+        raise ValueError("no such duress word")
+    ApplicantKey.objects.filter(case=case).update(duress_choice=choice)

@@ -61,3 +61,47 @@ def is_unlocked(request: HttpRequest) -> bool:
     except Locked:
         return False
     return True
+
+
+# --- applicant portal sessions ------------------------------------------------------------------
+# The cookie carries a random token and a random key; the database row is found by a hash of
+# the token and holds only the state encrypted under the key.
+
+_PORTAL_AD = b"intake_portalsession|state"
+
+
+def new_portal_session() -> tuple[bytes, bytes, str]:
+    """(row id, state key, cookie value) for a new portal session."""
+    token, key = crypto.random_key(), crypto.random_key()
+    return _row_id(token), key, base64.urlsafe_b64encode(token + key).decode()
+
+
+def portal_session_from_cookie(value: str | None) -> tuple[bytes, bytes] | None:
+    if not value or len(value) > 100:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(value.encode())
+    except ValueError:
+        return None
+    if len(raw) != 64:
+        return None
+    return _row_id(raw[:32]), raw[32:]
+
+
+def _row_id(token: bytes) -> bytes:
+    return crypto.keyed_hash(b"", token, person=b"portal-session")
+
+
+def seal_state(key: bytes, row_id: bytes, state: dict) -> bytes:
+    import json
+
+    return crypto.aead_encrypt(key, json.dumps(state).encode(), _PORTAL_AD + row_id)
+
+
+def open_state(key: bytes, row_id: bytes, sealed: bytes) -> dict | None:
+    import json
+
+    try:
+        return json.loads(crypto.aead_decrypt(key, sealed, _PORTAL_AD + row_id))
+    except crypto.DecryptionFailed:
+        return None

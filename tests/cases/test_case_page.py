@@ -66,3 +66,10 @@ def test_a_session_without_its_key_shows_a_notice_not_an_error(programme, case):
 
 def test_the_case_page_rejects_post(programme, case):
     assert _client(programme, "operator").post(f"/cases/{case.number}/").status_code == 405
+
+
+def test_the_dashboard_counts_only_visible_cases(programme, case):
+    make_case(programme.teams["planning"])  # not the operator's team
+    client = _client(programme, "operator")
+    html = client.get("/").content.decode()
+    assert "<th scope=\"row\">All</th><td>1</td>" in html.replace("\n", "")

@@ -1,0 +1,111 @@
+"""Case transitions. Each is a function with a keyword-only ``actor`` that checks its guard,
+runs in a transaction, saves with ``update_fields`` and writes its audit event in the same
+transaction. (The full state machine arrives with the cases issue; intake needs these.)"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Team
+from audit.log import record as audit
+from cases.models import Case, CaseLink
+from cases.numbering import next_case_number
+
+
+class TransitionRefused(Exception):
+    """The guard refused; ``message`` is safe to show."""
+
+
+def intake_team() -> Team | None:
+    return Team.objects.filter(kind=Team.Kind.INTAKE).order_by("pk").first()
+
+
+@transaction.atomic
+def open_case(*, channel: str, language: str, actor=None, unverified: bool = False) -> Case:
+    """A new case in state ``new`` for the intake team. Portal cases wait in triage."""
+    case = Case.objects.create(
+        number=next_case_number(),
+        channel=channel,
+        language=language,
+        team=intake_team(),
+        unverified=unverified,
+    )
+    audit(
+        "case_opened",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        channel=channel,
+        unverified=unverified,
+    )
+    return case
+
+
+def touch(case: Case) -> None:
+    """Record activity; a restricted case keeps no dates in clear (vault.records.restrict)."""
+    if not case.restricted:
+        case.updated_at = timezone.now()
+        case.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def flag_watchlist(case: Case, *, via: str) -> None:
+    if not case.watchlist_match:
+        case.watchlist_match = True
+        case.save(update_fields=["watchlist_match"])
+    audit("watchlist_match", object_type="case", object_id=case.number, via=via)
+
+
+@transaction.atomic
+def link_possible_duplicate(case: Case, other: Case, *, via: str) -> bool:
+    _link, created = CaseLink.objects.get_or_create(case=case, other=other, via=via)
+    CaseLink.objects.get_or_create(case=other, other=case, via=via)
+    if created:
+        audit(
+            "possible_duplicate",
+            object_type="case",
+            object_id=case.number,
+            other=other.number,
+            via=via,
+        )
+    return created
+
+
+@transaction.atomic
+def mark_duress(case: Case) -> None:
+    """Duress login: the case is compromised and flagged; from now on every codename login
+    shows an empty inbox until an officer re-establishes contact by another channel."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    case.status, case.duress = Case.Status.COMPROMISED, True
+    case.save(update_fields=["status", "duress"])
+    audit("duress_login", object_type="case", object_id=case.number)
+
+
+@transaction.atomic
+def discard_unverified(cases: list[Case], *, actor) -> int:
+    """Supervisor's bulk discard of flood or junk from the portal triage queue: the cases are
+    rejected and their sealed data crypto-shredded (data keys, records, indexes deleted)."""
+    if not actor.has_perm("accounts.triage_portal"):
+        raise TransitionRefused("triage needs a supervisor")
+    done = 0
+    for case in Case.objects.select_for_update().filter(
+        pk__in=[c.pk for c in cases], unverified=True
+    ):
+        case.records.all().delete()
+        case.blind_indexes.all().delete()
+        case.status, case.unverified = Case.Status.REJECTED, False
+        case.save(update_fields=["status", "unverified"])
+        audit("case_discarded", actor=actor, object_type="case", object_id=case.number)
+        done += 1
+    return done
+
+
+@transaction.atomic
+def keep_unverified(cases: list[Case], *, actor) -> int:
+    if not actor.has_perm("accounts.triage_portal"):
+        raise TransitionRefused("triage needs a supervisor")
+    kept = Case.objects.filter(pk__in=[c.pk for c in cases], unverified=True)
+    numbers = list(kept.values_list("number", flat=True))
+    kept.update(unverified=False)
+    for number in numbers:
+        audit("case_kept", actor=actor, object_type="case", object_id=number)
+    return len(numbers)

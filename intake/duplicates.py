@@ -1,0 +1,25 @@
+"""Duplicates and the watch list, by blind index only: nothing is decrypted, nothing is shown to
+the applicant. A match is a candidate for someone who can open both cases."""
+
+from cases import workflow
+from cases.models import Case
+from intake.models import WatchEntry
+from vault.models import BlindIndex
+
+
+def check(case: Case, stored: list[tuple[str, int]]) -> dict:
+    """Link ``case`` to other cases sharing an index value; flag it on a watch-list match."""
+    linked, flagged = 0, False
+    for name, value in stored:
+        others = (
+            BlindIndex.objects.filter(name=name, value=value)
+            .exclude(case=case)
+            .values_list("case_id", flat=True)
+            .distinct()
+        )
+        for other in Case.objects.filter(pk__in=list(others)):
+            linked += int(workflow.link_possible_duplicate(case, other, via=name))
+        if WatchEntry.objects.filter(index=name, value=value).exists():
+            workflow.flag_watchlist(case, via=name)
+            flagged = True
+    return {"linked": linked, "watchlist": flagged}

@@ -1,0 +1,82 @@
+"""Portal sessions: answers in progress and a logged-in codename's keys, encrypted under a key
+that only the applicant's cookie holds (vault.sessions). No IP address, no account."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from intake.models import PortalSession
+from vault import sessions
+
+COOKIE = "corridor_portal"
+
+
+@dataclass
+class Portal:
+    row_id: bytes
+    key: bytes
+    state: dict = field(default_factory=dict)
+    cookie: str | None = None  # set when the session is new
+    submissions: int = 0
+
+    def __repr__(self) -> str:
+        return "Portal(…)"
+
+
+def is_portal(request: HttpRequest) -> bool:
+    host = request.get_host().split(":")[0] if request.META.get("HTTP_HOST") else ""
+    return request.path.startswith("/portal/") or host in settings.CORRIDOR_PORTAL_HOSTS
+
+
+def load(request: HttpRequest) -> Portal | None:
+    parts = sessions.portal_session_from_cookie(request.COOKIES.get(COOKIE))
+    if parts is None:
+        return None
+    row_id, key = parts
+    row = PortalSession.objects.filter(id=row_id, expires_at__gt=timezone.now()).first()
+    if row is None:
+        return None
+    state = sessions.open_state(key, row_id, bytes(row.state))
+    if state is None:
+        return None
+    return Portal(row_id, key, state, submissions=row.submissions)
+
+
+def load_or_start(request: HttpRequest) -> Portal:
+    portal = load(request)
+    if portal is None:
+        row_id, key, cookie = sessions.new_portal_session()
+        portal = Portal(row_id, key, {}, cookie)
+    return portal
+
+
+def save(portal: Portal, response: HttpResponse) -> HttpResponse:
+    expires = timezone.now() + timedelta(seconds=settings.CORRIDOR_PORTAL_IDLE_SECONDS)
+    PortalSession.objects.update_or_create(
+        id=portal.row_id,
+        defaults={
+            "state": sessions.seal_state(portal.key, portal.row_id, portal.state),
+            "expires_at": expires,
+            "submissions": portal.submissions,
+        },
+    )
+    if portal.cookie:
+        response.set_cookie(
+            COOKIE,
+            portal.cookie,
+            httponly=True,
+            samesite="Strict",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+def end(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    parts = sessions.portal_session_from_cookie(request.COOKIES.get(COOKIE))
+    if parts is not None:
+        PortalSession.objects.filter(id=parts[0]).delete()
+    response.delete_cookie(COOKIE, samesite="Strict")
+    return response

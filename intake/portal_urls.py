@@ -1,0 +1,20 @@
+"""The portal's URLs: mounted at /portal/ on the staff host in development, and at the root of
+the portal's own host names (CORRIDOR_PORTAL_HOSTS) in production."""
+
+from django.urls import path
+
+from intake import portal_views as views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("p/<slug:slug>/", views.page, name="page"),
+    path("apply/", views.apply, name="apply"),
+    path("apply/send/", views.submit, name="submit"),
+    path("apply/duress/", views.duress, name="duress"),
+    path("login/", views.login, name="login"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/reply/", views.reply, name="reply"),
+    path("inbox/delete/<int:message_id>/", views.delete_message, name="delete"),
+    path("logout/", views.logout, name="logout"),
+]

@@ -1,0 +1,335 @@
+"""The applicant portal: no accounts, no JavaScript, no IP addresses, nothing from elsewhere.
+
+Every view is open to strangers (``login_not_required``) and none is a staff view. A codename
+that is well formed but unknown, a real one with an empty inbox, a duress login and any login
+after duress all end on the same inbox page, with the same status and the same queries.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import messages
+from cases.models import Case
+from intake import limits, portal, rewards, service
+from intake.questionnaire import AnswerError, current, validate
+from vault import codenames
+
+PAGES = ("offer", "rights", "after", "drone", "genuine", "safety", "rewards")
+# An inbox query for an unknown codename runs against this id, which matches nothing.
+_NOBODY = uuid.UUID(int=0)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """What the pages say about the programme's published channels."""
+
+    portal_address: str = (
+        settings.CORRIDOR_PORTAL_HOSTS[0] if settings.CORRIDOR_PORTAL_HOSTS else ""
+    )
+    onion_address: str = next(
+        (h for h in settings.CORRIDOR_PORTAL_HOSTS if h.endswith(".onion")), ""
+    )
+    bot_name: str = ""
+    hotline: str = ""
+
+
+def _render(request, template: str, context: dict | None = None, status: int = 200):
+    context = {"programme": Programme(), **(context or {})}
+    return render(request, template, context, status=status)
+
+
+def _busy(request) -> HttpResponse:
+    return _render(request, "portal/busy.html", status=429)
+
+
+@login_not_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return _render(request, "portal/home.html")
+
+
+@login_not_required
+@require_GET
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    if slug not in PAGES:
+        raise Http404
+    context = {"slug": slug}
+    if slug == "rewards":
+        context["rewards"] = rewards.table(request.LANGUAGE_CODE)
+    return _render(request, "portal/page.html", context)
+
+
+# --- applying ------------------------------------------------------------------------------------
+
+
+def _question_context(request, question, answers: dict, error: str = "") -> dict:
+    language = request.LANGUAGE_CODE
+    q = current()
+    visible = q.visible(answers)
+    number = [v.id for v in visible].index(question.id) + 1 if question in visible else 1
+    value = answers.get(question.id)
+    return {
+        "question": question,
+        "label": question.text(language),
+        "help": question.help_text(language),
+        "choices": [(c.value, question.choice_label(c.value, language)) for c in question.choices],
+        "value": ""
+        if value is None
+        else ("yes" if value is True else "no" if value is False else value),
+        "error": error,
+        "number": number,
+        "total": len(visible),
+        "can_go_back": number > 1,
+    }
+
+
+@login_not_required
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    """One question per page; back and next keep the answers encrypted in the portal session."""
+    p = portal.load_or_start(request)
+    q = current()
+    answers = p.state.setdefault("answers", {})
+    position = p.state.get("at")
+    question = (
+        q.by_id(position) if position in [x.id for x in q.questions] else q.next_question(answers)
+    )
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        if action == "back":
+            question = q.previous_question(answers, question)
+        elif question is not None:
+            try:
+                value = validate(question, request.POST.get("answer"))
+            except AnswerError as problem:
+                error = problem.message
+            else:
+                answers[question.id] = value  # None: answered by leaving it empty
+                question = _after(q, answers, question)
+    p.state["at"] = question.id if question is not None else None
+    if question is None:
+        response = _render(request, "portal/review.html", {"rows": _review(q, answers, request)})
+    else:
+        response = _render(
+            request, "portal/question.html", _question_context(request, question, answers, error)
+        )
+    return portal.save(p, response)
+
+
+def _after(q, answers: dict, question):
+    """The next applicable question after ``question`` not yet answered, else the first gap."""
+    visible = q.visible(answers)
+    ids = [v.id for v in visible]
+    start = ids.index(question.id) + 1 if question.id in ids else 0
+    for candidate in visible[start:]:
+        if candidate.id not in answers:
+            return candidate
+    return q.next_question(answers)
+
+
+def _review(q, answers: dict, request) -> list[tuple[str, str]]:
+    language = request.LANGUAGE_CODE
+    rows = []
+    for question in q.visible(answers):
+        value = answers.get(question.id)
+        if value is None:
+            shown = "—"
+        elif question.type == "choice":
+            shown = question.choice_label(value, language)
+        elif question.type == "yesno":
+            shown = _("yes") if value else _("no")
+        else:
+            shown = str(value)
+        rows.append((question.text(language), shown))
+    return rows
+
+
+@login_not_required
+@sensitive_variables("submission")
+@never_cache
+@require_POST
+def submit(request: HttpRequest) -> HttpResponse:
+    p = portal.load(request)
+    if p is None or not p.state.get("answers"):
+        return redirect("portal:apply")
+    if p.submissions >= settings.CORRIDOR_PORTAL_SESSION_SUBMISSIONS:
+        return _busy(request)
+    if not limits.take("portal-submit", settings.CORRIDOR_PORTAL_SUBMISSIONS_PER_MINUTE):
+        return _busy(request)
+    q = current()
+    try:
+        submission = service.submit(
+            q, p.state["answers"], channel=Case.Channel.PORTAL, language=request.LANGUAGE_CODE
+        )
+    except AnswerError:
+        p.state["at"] = None
+        return portal.save(p, redirect("portal:apply"))
+    p.submissions += 1
+    p.state = {"enrolled": str(submission.case.pk)}
+    response = _render(
+        request,
+        "portal/codename.html",
+        {
+            "codename": submission.codename.split(),
+            "phrase": submission.phrase,
+            "duress_words": list(enumerate(submission.duress_words)),
+        },
+    )
+    return portal.save(p, response)
+
+
+@login_not_required
+@never_cache
+@require_POST
+def duress(request: HttpRequest) -> HttpResponse:
+    """Right after applying: remember which offered word is his duress word."""
+    p = portal.load(request)
+    if p is None or "enrolled" not in p.state:
+        return redirect("portal:home")
+    choice = request.POST.get("choice", "")
+    if choice.isdigit() and int(choice) < codenames.DURESS_CHOICES:
+        case = Case.objects.filter(pk=p.state["enrolled"]).first()
+        if case is not None:
+            service.choose_duress(case, int(choice))
+    p.state = {}
+    return portal.save(p, _render(request, "portal/done.html"))
+
+
+# --- codename login and inbox --------------------------------------------------------------------
+
+
+@login_not_required
+@sensitive_post_parameters("codename")
+@sensitive_variables("text", "parsed", "found")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return _render(request, "portal/login.html")
+    if not limits.take("portal-login", settings.CORRIDOR_PORTAL_LOGINS_PER_MINUTE):
+        return _busy(request)
+    text = request.POST.get("codename", "")
+    try:
+        parsed = codenames.parse(text)
+    except codenames.UnknownWord as problem:
+        return _render(
+            request,
+            "portal/login.html",
+            {
+                "error": _(
+                    "Word %(position)d, “%(word)s”, is not in our word list. Check its spelling."
+                )
+                % {"position": problem.position, "word": problem.word[:20]}
+            },
+        )
+    except codenames.WrongCheckWord:
+        return _render(
+            request,
+            "portal/login.html",
+            {"error": _("One of the words is wrong. Check them all and try again.")},
+        )
+    except codenames.BadLength:
+        return _render(
+            request,
+            "portal/login.html",
+            {"error": _("A codename has seven words. Type all seven, with spaces between them.")},
+        )
+    found = codenames.lookup(parsed)
+    case = found.case
+    if case is not None and found.duress:
+        service.duress_login(case)
+    p = portal.load_or_start(request)
+    # After duress, even the real codename sees an empty inbox: no case in the session.
+    usable = case is not None and not found.duress and not case.duress
+    p.state = {"case": str(case.pk) if usable else None, "key": found.secret.private_key.hex()}
+    return portal.save(p, redirect("portal:inbox"))
+
+
+def _logged_in(request) -> tuple[portal.Portal | None, str | None, bytes | None]:
+    p = portal.load(request)
+    if p is None or "key" not in p.state:
+        return None, None, None
+    return p, p.state.get("case"), bytes.fromhex(p.state["key"])
+
+
+@login_not_required
+@sensitive_variables("key")
+@never_cache
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    p, case_id, key = _logged_in(request)
+    if p is None:
+        return redirect("portal:login")
+    shown = messages.inbox(case_id or _NOBODY, key)
+    messages.mark_read(case_id or _NOBODY, [m["id"] for m in shown])
+    status = _status(case_id)
+    response = _render(
+        request,
+        "portal/inbox.html",
+        {"messages": shown, "status": status, "sent": request.GET.get("sent") == "1"},
+    )
+    return portal.save(p, response)
+
+
+def _status(case_id) -> str:
+    """The status in plain words. Early states, unknown codenames and duress look alike."""
+    case = Case.objects.filter(pk=case_id or _NOBODY).only("status").first()
+    later = {
+        Case.Status.VERIFIED: _("We have checked your application. A plan is being prepared."),
+        Case.Status.PLANNING: _("A plan is being prepared for you. Watch for a message here."),
+        Case.Status.SCHEDULED: _("Your plan is ready. Read the instructions below carefully."),
+    }
+    if case is not None and case.status in later:
+        return later[case.status]
+    return _("Your application has been received. We will answer here. Log in again later.")
+
+
+@login_not_required
+@sensitive_post_parameters("text")
+@never_cache
+@require_POST
+def reply(request: HttpRequest) -> HttpResponse:
+    p, case_id, _key = _logged_in(request)
+    if p is None:
+        return redirect("portal:login")
+    text = request.POST.get("text", "").strip()[:4000]
+    if text and case_id is not None:
+        case = Case.objects.filter(pk=case_id, duress=False).first()
+        if case is not None:
+            messages.from_applicant(case, text)
+    # Unknown and duress sessions get the same answer, and nothing is stored.
+    return portal.save(p, redirect(f"{_inbox_url()}?sent=1"))
+
+
+def _inbox_url() -> str:
+    return reverse("portal:inbox")
+
+
+@login_not_required
+@never_cache
+@require_POST
+def delete_message(request: HttpRequest, message_id: int) -> HttpResponse:
+    p, case_id, _key = _logged_in(request)
+    if p is None:
+        return redirect("portal:login")
+    messages.delete_read_operational(case_id or _NOBODY, message_id)
+    return portal.save(p, redirect("portal:inbox"))
+
+
+@login_not_required
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    return portal.end(request, redirect("portal:home"))

@@ -1,0 +1,112 @@
+"""The one intake service: every channel hands it answers; it decides nothing per channel.
+
+``submit`` turns a complete answer set into an encrypted case through the vault;
+``recontact`` adds a later contact ("I am at the front now, here is where") to an existing
+case. Both index what the questionnaire names and check duplicates and the watch list.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from audit.log import record as audit
+from cases import messages, workflow
+from cases.models import Case
+from intake import duplicates
+from intake.questionnaire import Questionnaire
+from vault import blind, codenames, records
+from vault.policy import CORRESPONDENCE, ESCORT, IDENTITY
+
+
+@dataclass(frozen=True)
+class Submission:
+    case: Case
+    codename: str | None
+    phrase: str
+    duress_words: list[str]
+
+    def __repr__(self) -> str:
+        return f"Submission({self.case.number})"
+
+
+def recognition_phrase() -> str:
+    """Three words the applicant will see on every genuine instruction and drop note."""
+    words = codenames.word_list().words
+    return " ".join(secrets.choice(words) for _ in range(3))
+
+
+def _index(case: Case, questionnaire: Questionnaire, answers: dict) -> dict:
+    pairs = questionnaire.indexes(answers)
+    numbers = blind.store_many(case, pairs)
+    stored = [(name, n) for (name, _v), n in zip(pairs, numbers, strict=True) if n is not None]
+    return duplicates.check(case, stored)
+
+
+@transaction.atomic
+def submit(
+    questionnaire: Questionnaire,
+    answers: dict,
+    *,
+    channel: str,
+    language: str,
+    actor=None,
+    with_codename: bool = True,
+) -> Submission:
+    """A complete answer set becomes a new case. Raises AnswerError if a required answer is
+    missing (nothing is saved then)."""
+    final = questionnaire.final(answers)
+    case = workflow.open_case(
+        channel=channel, language=language, actor=actor, unverified=channel == Case.Channel.PORTAL
+    )
+    for compartment, values in questionnaire.by_compartment(final).items():
+        records.seal(case, compartment, values, kind="answers", actor=actor)
+    phrase = recognition_phrase()
+    records.seal(case, CORRESPONDENCE, {"phrase": phrase}, kind="phrase", actor=actor)
+    codename, offered = None, []
+    if with_codename:
+        codename = codenames.new_codename()
+        parsed = codenames.parse(codename)
+        codenames.register(case, codenames.derive(parsed.six))
+        offered = codenames.duress_words(parsed.six)
+    _index(case, questionnaire, final)
+    return Submission(case, codename, phrase, offered)
+
+
+@transaction.atomic
+def recontact(
+    case: Case,
+    questionnaire: Questionnaire,
+    answers: dict,
+    *,
+    channel: str,
+    actor=None,
+    note: str = "",
+) -> None:
+    """A later contact on an existing case: its answers sealed as a new record of the case."""
+    valid = {k: v for k, v in answers.items() if v not in (None, "")}
+    for compartment, values in questionnaire.by_compartment(valid).items():
+        records.seal(case, compartment, values, kind="recontact", actor=actor)
+    if note and actor is None:  # the applicant wrote it
+        messages.from_applicant(case, note)
+    elif note:  # an operator's note of the call
+        records.seal(case, IDENTITY, {"call_note": note}, kind="call", actor=actor)
+    _index(case, questionnaire, valid)
+    workflow.touch(case)
+    audit("case_recontact", actor=actor, object_type="case", object_id=case.number, channel=channel)
+
+
+def choose_duress(case: Case, choice: int) -> None:
+    codenames.set_duress_choice(case, choice)
+
+
+@transaction.atomic
+def duress_login(case: Case) -> None:
+    """He was forced to log in. The case is compromised and flagged, its escort tasks are
+    cancelled (every copy of their keys deleted) and the field unit and case officer must be
+    alerted. The alert goes out through the delivery outbox when that lands; until then the
+    flag puts the case at the top of the flagged queue and the audit log holds the event."""
+    workflow.mark_duress(case)
+    for task in case.records.filter(compartment=ESCORT).exclude(ciphertext=b""):
+        records.end_escort_task(task)
+    audit("duress_alert_pending", object_type="case", object_id=case.number)
