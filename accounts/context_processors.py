@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     ("accounts:dashboard", _("Dashboard"), None),
     ("cases:list", _("Cases"), "accounts.view_team_cases"),
+    ("cases:triage", _("Triage"), "accounts.triage_portal"),
+    ("intake:hotline", _("Hotline"), "accounts.record_intake"),
+    ("intake:watch_list", _("Watch list"), "accounts.manage_watchlist"),
     ("audit:events", _("Audit log"), "accounts.view_audit_log"),
     ("accounts:staff", _("Staff"), "accounts.manage_staff"),
     ("accounts:teams", _("Teams"), "accounts.manage_teams"),

@@ -26,3 +26,10 @@ def case_for_user(user, number: str) -> Case:
     if case is None:
         raise Http404("no such case for this user")
     return case
+
+
+def triage_queue(user) -> QuerySet:
+    """Unverified portal cases of the supervisor's teams."""
+    if not user.has_perm("accounts.triage_portal"):
+        return Case.objects.none()
+    return visible_cases(user).filter(unverified=True)

@@ -5,5 +5,6 @@ from cases import views
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("triage/", views.triage, name="triage"),
     path("<str:number>/", views.case_detail, name="detail"),
 ]

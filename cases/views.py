@@ -1,9 +1,13 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access
+from cases import access, workflow
 from vault import records, sessions
 from vault.policy import POLICY
 
@@ -42,3 +46,28 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "no_access": records.NoAccess.message,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("accounts.triage_portal", raise_exception=True)
+def triage(request: HttpRequest) -> HttpResponse:
+    """Portal cases wait here, unverified, for a supervisor to keep them or discard them in bulk
+    (a flood of junk is discarded and its sealed data destroyed)."""
+    waiting = access.triage_queue(request.user)
+    if request.method == "POST":
+        chosen = list(waiting.filter(number__in=request.POST.getlist("case")))
+        if request.POST.get("operation") == "discard":
+            n = workflow.discard_unverified(chosen, actor=request.user)
+            messages.success(
+                request, ngettext("%(n)d case discarded.", "%(n)d cases discarded.", n) % {"n": n}
+            )
+        elif request.POST.get("operation") == "keep":
+            n = workflow.keep_unverified(chosen, actor=request.user)
+            messages.success(
+                request, ngettext("%(n)d case kept.", "%(n)d cases kept.", n) % {"n": n}
+            )
+        else:
+            messages.error(request, _("Choose keep or discard."))
+        return redirect("cases:triage")
+    page = Paginator(waiting.order_by("created_at"), 200).get_page(request.GET.get("page"))
+    return render(request, "cases/triage.html", {"page": page})

@@ -15,7 +15,7 @@ from pathlib import Path
 import phonenumbers
 import yaml
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vault.blind import INDEXES
@@ -127,7 +127,8 @@ class Questionnaire:
             if question.id in answers and answers[question.id] not in (None, ""):
                 kept[question.id] = answers[question.id]
             elif question.required:
-                raise AnswerError(_("Please answer: %(question)s") % {"question": question.id})
+                label = question.text(translation.get_language() or "en")
+                raise AnswerError(_("Please answer: %(question)s") % {"question": label})
         return kept
 
     def by_compartment(self, answers: dict) -> dict[str, dict]:

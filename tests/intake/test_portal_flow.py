@@ -3,66 +3,286 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from audit.models import Event
 from cases import messages
-from cases.models import Case
+from cases.models import Case, Message
+from intake import portal
+from vault import codenames, records
+from vault.policy import ESCORT
 
-RU = "Хочу жить"
-
-
-@pytest.fixture
-def portal_client(client, programme):
-    client.cookies["corridor_language"] = "ru"
-    return client
-
-
-def answer(client, value, action="next"):
-    return client.post("/portal/apply/", {"answer": value, "action": action})
-
-
-def apply_as_serviceman(client) -> str:
-    page = client.get("/portal/apply/")
-    assert page.status_code == 200
-    answers = {
-        "who": "serviceman",
-        "name": "Кузьминов Максим",
-        "born": "02.03.1994",
-        "situation": "front",
-        "phone": "+7 900 111-22-33",
-    }
-    html = page.content.decode()
-    for _ in range(40):
-        if "Check and send" in html or "Проверьте и отправьте" in html or "apply/send" in html:
-            break
-        qid = re.search(r'name="answer"', html) and _current_id(client)
-        html = answer(client, answers.get(qid, "")).content.decode()
-    sent = client.post("/portal/apply/send/")
-    assert sent.status_code == 200
-    words = re.findall(r"<li>([a-z]+)</li>", sent.content.decode())
-    assert len(words) == 7
-    return " ".join(words)
+SOLDIER = {
+    "who": "serviceman",
+    "name": "Кузьминов Максим",
+    "born": "02.03.1994",
+    "situation": "front",
+    "area": "Бахмут",
+    "phone": "+7 900 111-22-33",
+}
 
 
-def _current_id(client) -> str:
-    from intake import portal
-
-    state = portal.load(_FakeRequest(client)).state
-    return state.get("at")
-
-
-class _FakeRequest:
+class _Cookies:
     def __init__(self, client):
         self.COOKIES = {k: v.value for k, v in client.cookies.items()}
 
 
-def test_an_applicant_applies_and_reads_a_reply(portal_client, programme):
-    codename = apply_as_serviceman(portal_client)
+def current_question(client) -> str | None:
+    state = portal.load(_Cookies(client)).state
+    return state.get("at")
+
+
+def apply(client, answers: dict = SOLDIER) -> tuple[str, str, list[str]]:
+    """Answer every question the portal asks; return (codename, phrase, duress words)."""
+    client.get("/portal/apply/")
+    for _ in range(40):
+        qid = current_question(client)
+        if qid is None:
+            break
+        client.post("/portal/apply/", {"answer": answers.get(qid, ""), "action": "next"})
+    sent = client.post("/portal/apply/send/")
+    html = sent.content.decode()
+    codename = " ".join(
+        re.findall(r"<li>([a-z]+)</li>", html.split('class="codename"')[1].split("</ol>")[0])
+    )
+    phrase = re.search(r'<p class="phrase">([a-z ]+)</p>', html).group(1)
+    duress = re.findall(r'name="choice" value="\d"> ([a-z]+)</label>', html)
+    return codename, phrase, duress
+
+
+@pytest.fixture
+def client_ru(client, programme):
+    client.cookies["corridor_language"] = "en"  # assertions below read English strings
+    return client
+
+
+def login(client, codename):
+    client.post("/portal/logout/")
+    response = client.post("/portal/login/", {"codename": codename})
+    return response, client.get("/portal/inbox/")
+
+
+def test_an_applicant_applies_and_reads_a_reply(client_ru, programme):
+    codename, phrase, _duress = apply(client_ru)
+    assert len(codename.split()) == 7 and len(phrase.split()) == 3
     case = Case.objects.get()
-    assert case.channel == "portal" and case.unverified
-    staff = programme.users["operator"]
-    messages.to_applicant(case, "Мы получили. Ждите.", actor=staff)
-    portal_client.post("/portal/logout/")
-    response = portal_client.post("/portal/login/", {"codename": codename.upper()})
-    assert response.status_code == 302
-    inbox = portal_client.get("/portal/inbox/").content.decode()
-    assert "Мы получили. Ждите." in inbox
+    assert case.channel == "portal" and case.unverified and case.status == "new"
+    operator = programme.users["operator"]
+    messages.to_applicant(case, "Мы получили. Ждите.", actor=operator)
+    response, inbox = login(client_ru, codename.upper().replace(" ", "  "))
+    assert response.status_code == 302 and response["Location"] == "/portal/inbox/"
+    assert "Мы получили. Ждите." in inbox.content.decode()
+
+
+def test_the_answers_are_sealed_and_indexed(client_ru, programme):
+    apply(client_ru)
+    case = Case.objects.get()
+    answers = case.records.get(kind="answers", compartment="identity")
+    operator = programme.users["operator"]
+    from tests.vault.conftest import private_of
+
+    opened = records.decrypt(answers, records.data_key(operator, private_of(operator), answers))
+    assert opened["name"] == "Кузьминов Максим" and opened["born"] == "1994-03-02"
+    assert opened["phone"] == "+79001112233"
+    assert set(case.blind_indexes.values_list("name", flat=True)) == {
+        "full_name",
+        "name_dob",
+        "phone",
+    }
+
+
+def test_back_keeps_answers_and_nothing_is_in_the_url(client_ru, programme):
+    client_ru.get("/portal/apply/")
+    client_ru.post("/portal/apply/", {"answer": "serviceman", "action": "next"})
+    client_ru.post("/portal/apply/", {"answer": "Кузьминов", "action": "next"})
+    page = client_ru.post("/portal/apply/", {"action": "back"})
+    assert "Кузьминов" in page.content.decode()  # the previous answer, decrypted for the form
+    assert current_question(client_ru) == "name"
+    from intake.models import PortalSession
+
+    row = PortalSession.objects.get()
+    assert "Кузьминов".encode() not in bytes(row.state)
+
+
+def test_a_mistyped_word_is_named(client_ru, programme):
+    codename, _phrase, _duress = apply(client_ru)
+    words = codename.split()
+    words[2] = "zzqx"
+    page = client_ru.post("/portal/login/", {"codename": " ".join(words)})
+    assert "Word 3" in page.content.decode() and "zzqx" in page.content.decode()
+
+
+def test_a_wrong_check_word_says_one_word_is_wrong(client_ru, programme):
+    codename, _phrase, duress = apply(client_ru)
+    words = codename.split()
+    wrong = next(w for w in codenames.word_list().words if w != words[6] and w not in duress)
+    page = client_ru.post("/portal/login/", {"codename": " ".join(words[:6] + [wrong])})
+    assert "One of the words is wrong" in page.content.decode()
+
+
+def _inbox_page(client, codename):
+    response, inbox = login(client, codename)
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", inbox.content.decode())
+    return response.status_code, response["Location"], inbox.status_code, html
+
+
+def test_unknown_empty_duress_and_post_duress_logins_look_the_same(client_ru, programme):
+    codename, _phrase, duress = apply(client_ru)
+    client_ru.post("/portal/apply/duress/", {"choice": "1"})
+    six = codename.split()[:6]
+    empty = _inbox_page(client_ru, codename)
+    unknown = _inbox_page(client_ru, codenames.new_codename())
+    forced = _inbox_page(client_ru, " ".join([*six, duress[1]]))
+    after = _inbox_page(client_ru, codename)
+    assert empty == unknown == forced == after
+    assert "No new messages." in empty[3]
+
+
+def test_the_inbox_runs_the_same_queries_for_known_and_unknown(client_ru, programme):
+    codename, _phrase, _duress = apply(client_ru)
+    counts = []
+    for name in (codename, codenames.new_codename()):
+        login(client_ru, name)
+        with CaptureQueriesContext(connection) as queries:
+            client_ru.get("/portal/inbox/")
+        counts.append([re.sub(r"'[^']*'|\d+", "?", q["sql"]) for q in queries.captured_queries])
+    assert counts[0] == counts[1]
+
+
+def test_a_duress_login_compromises_the_case_and_cancels_escort_tasks(client_ru, programme):
+    codename, _phrase, duress = apply(client_ru)
+    client_ru.post("/portal/apply/duress/", {"choice": "2"})
+    case = Case.objects.get()
+    task = records.seal(
+        case, ESCORT, {"point": "x"}, kind="task", field_unit=programme.teams["field"]
+    )
+    messages.to_applicant(case, "Секретный план", actor=programme.users["operator"])
+    six = codename.split()[:6]
+    _status, _loc, _code, html = _inbox_page(client_ru, " ".join([*six, duress[2]]))
+    assert "Секретный план" not in html
+    case.refresh_from_db()
+    assert case.status == Case.Status.COMPROMISED and case.duress
+    assert not task.keys.exists()
+    assert Event.objects.filter(action="duress_login", object_id=case.number).exists()
+    # From now on the real codename shows nothing either.
+    assert "Секретный план" not in _inbox_page(client_ru, codename)[3]
+
+
+def test_another_offered_word_is_not_duress(client_ru, programme):
+    codename, _phrase, duress = apply(client_ru)
+    client_ru.post("/portal/apply/duress/", {"choice": "0"})
+    _inbox_page(client_ru, " ".join([*codename.split()[:6], duress[3]]))
+    assert not Case.objects.get().duress
+
+
+def test_the_applicant_replies_and_staff_can_read_it(client_ru, programme):
+    codename, _phrase, _duress = apply(client_ru)
+    login(client_ru, codename)
+    response = client_ru.post("/portal/inbox/reply/", {"text": "Я уже на фронте"})
+    assert response["Location"] == "/portal/inbox/?sent=1"
+    message = Message.objects.get(direction="in")
+    operator = programme.users["operator"]
+    from tests.vault.conftest import private_of
+
+    text = records.decrypt(
+        message.record, records.data_key(operator, private_of(operator), message.record)
+    )
+    assert text == {"text": "Я уже на фронте"}
+
+
+def test_a_reply_from_an_unknown_codename_is_dropped_silently(client_ru, programme):
+    login(client_ru, codenames.new_codename())
+    response = client_ru.post("/portal/inbox/reply/", {"text": "hello"})
+    assert response["Location"] == "/portal/inbox/?sent=1"
+    assert not Message.objects.exists()
+
+
+def test_operational_messages_expire_and_can_be_deleted_once_read(client_ru, programme):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    codename, _phrase, _duress = apply(client_ru)
+    case = Case.objects.get()
+    operator = programme.users["operator"]
+    soon = messages.to_applicant(
+        case,
+        "Точка А, 05:00",
+        actor=operator,
+        operational=True,
+        expires_at=timezone.now() + timedelta(hours=2),
+    )
+    messages.to_applicant(
+        case,
+        "Точка Б, вчера",
+        actor=operator,
+        operational=True,
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
+    _s, _l, _c, html = _inbox_page(client_ru, codename)
+    assert "Точка А" in html and "Точка Б" not in html
+    client_ru.post(f"/portal/inbox/delete/{soon.pk}/")
+    assert not Message.objects.filter(pk=soon.pk).exists()
+    assert "Точка А" not in client_ru.get("/portal/inbox/").content.decode()
+
+
+def test_the_portal_is_russian_whatever_the_browser_says(client, programme):
+    page = client.get("/portal/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.5")
+    assert page["Content-Language"] == "ru"
+
+
+def test_a_session_may_send_only_a_few_applications(client_ru, programme, settings):
+    settings.CORRIDOR_PORTAL_SESSION_SUBMISSIONS = 1
+    apply(client_ru)
+    client_ru.get("/portal/apply/")
+    for _ in range(40):
+        qid = current_question(client_ru)
+        if qid is None:
+            break
+        client_ru.post("/portal/apply/", {"answer": SOLDIER.get(qid, ""), "action": "next"})
+    assert client_ru.post("/portal/apply/send/").status_code == 429
+    assert Case.objects.count() == 1
+
+
+def test_the_global_limit_refuses_cheaply(client_ru, programme, settings):
+    settings.CORRIDOR_PORTAL_LOGINS_PER_MINUTE = 2
+    for _ in range(2):
+        client_ru.post("/portal/login/", {"codename": "a b c"})
+    with CaptureQueriesContext(connection) as queries:
+        refused = client_ru.post("/portal/login/", {"codename": codenames.new_codename()})
+    assert refused.status_code == 429
+    assert len(queries.captured_queries) <= 6  # the bucket only: no look-up, no crypto
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/portal/",
+        "/portal/apply/",
+        "/portal/login/",
+        *[
+            f"/portal/p/{s}/"
+            for s in ("offer", "rights", "after", "drone", "genuine", "safety", "rewards")
+        ],
+    ],
+)
+def test_every_page_is_small_and_self_contained(client, programme, url):
+    for language in ("ru", "uk", "en"):
+        client.cookies["corridor_language"] = language
+        page = client.get(url)
+        assert page.status_code == 200
+        assert len(page.content) <= 30 * 1024, (url, language, len(page.content))
+        html = page.content.decode()
+        assert not re.findall(r'(?:src|href|action)="(?:https?:)?//', html)
+        assert "<script" not in html and " style=" not in html
+
+
+def test_there_is_no_public_verify_page(client, programme):
+    for url in ("/portal/verify/", "/portal/check/", "/verify/"):
+        assert client.get(url).status_code in (302, 404)
+
+
+def test_the_reward_table_comes_from_the_schedule(client_ru, programme):
+    html = client_ru.get("/portal/p/rewards/").content.decode()
+    assert "500000" in html and "Combat helicopter" in html and "25000–35000" in html

@@ -1,0 +1,187 @@
+"""Staff side of intake: the hotline console and the watch list."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import access
+from cases.models import Case
+from intake import service, watchlist
+from intake.models import WatchEntry
+from intake.questionnaire import AnswerError, current, validate
+from vault import blind, records
+
+
+def _read_answers(request: HttpRequest, questions) -> tuple[dict, dict]:
+    """Validate every submitted answer of the one-page form; (answers, errors by id)."""
+    answers, errors = {}, {}
+    for question in questions:
+        try:
+            value = validate(question, request.POST.get(question.id))
+        except AnswerError as problem:
+            errors[question.id] = problem.message
+            continue
+        if value is not None:
+            answers[question.id] = value
+    return answers, errors
+
+
+def _form_rows(questionnaire, language: str, answers: dict, errors: dict, raw=None) -> list[dict]:
+    rows = []
+    for question in questionnaire.questions:
+        value = (raw or {}).get(question.id, answers.get(question.id, ""))
+        rows.append(
+            {
+                "q": question,
+                "label": question.text(language),
+                "help": question.help_text(language),
+                "choices": [
+                    (c.value, question.choice_label(c.value, language)) for c in question.choices
+                ],
+                "value": "" if value is None else value,
+                "error": errors.get(question.id, ""),
+                "when": question.when,
+            }
+        )
+    return rows
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@permission_required("accounts.record_intake", raise_exception=True)
+def hotline(request: HttpRequest) -> HttpResponse:
+    """The questionnaire on one page beside the call script; a new case, channel hotline."""
+    q = current()
+    answers, errors = {}, {}
+    if request.method == "POST":
+        answers, errors = _read_answers(request, q.questions)
+        if not errors:
+            try:
+                submission = service.submit(
+                    q,
+                    answers,
+                    channel=Case.Channel.HOTLINE,
+                    language=request.POST.get("caller_language", "ru")[:2],
+                    actor=request.user,
+                    with_codename=bool(request.POST.get("give_codename")),
+                )
+            except AnswerError as problem:
+                errors["__all__"] = problem.message
+            else:
+                return render(request, "intake/hotline_done.html", {"submission": submission})
+    rows = _form_rows(q, request.LANGUAGE_CODE, answers, errors, request.POST or None)
+    return render(
+        request, "intake/hotline.html", {"rows": rows, "errors": errors, "script": call_script()}
+    )
+
+
+def call_script() -> str:
+    """What the operator says, in Russian: programme data (programmes/<programme>/)."""
+    path = Path(settings.CORRIDOR_PROGRAMME_DIR) / "call_script.txt"
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def _phone_matches(user, private, phone: str) -> list[Case]:
+    """Cases whose phone index matches, confirmed by decrypting with the user's own keys."""
+    try:
+        wanted = blind.normalise_phone(phone)
+        candidate_ids = blind.candidates("phone", phone)
+    except blind.NotIndexable:
+        return []
+    found = []
+    for case in access.visible_cases(user).filter(pk__in=candidate_ids):
+        for record in case.records.filter(compartment="identity"):
+            if records.can_open(user, record):
+                values = records.decrypt(record, records.data_key(user, private, record))
+                if wanted in {str(v) for v in values.values()}:
+                    found.append(case)
+                    break
+    return found
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@permission_required("accounts.record_intake", raise_exception=True)
+def later_call(request: HttpRequest) -> HttpResponse:
+    """Add a later call to an existing case, found by case number or by phone."""
+    from vault import sessions
+
+    q = current()
+    found, case = [], None
+    number, phone = request.GET.get("number", "").strip(), request.GET.get("phone", "").strip()
+    if number:
+        found = list(access.visible_cases(request.user).filter(number=number))
+    elif phone:
+        try:
+            found = _phone_matches(request.user, sessions.private_key(request), phone)
+        except sessions.Locked:
+            messages.error(request, _("Your session holds no key. Log out and in again."))
+    if request.method == "POST":
+        case = access.case_for_user(request.user, request.POST.get("case", ""))
+        answers, errors = _read_answers(request, [x for x in q.questions if x.id in request.POST])
+        note = request.POST.get("note", "").strip()[:4000]
+        if errors:
+            messages.error(request, _("Some answers need correcting."))
+        else:
+            service.recontact(
+                case, q, answers, channel=Case.Channel.HOTLINE, actor=request.user, note=note
+            )
+            messages.success(
+                request, _("The call was added to case %(number)s.") % {"number": case.number}
+            )
+            return redirect("intake:later_call")
+    searched = bool(number or phone)
+    rows = _form_rows(q, request.LANGUAGE_CODE, {}, {})
+    recontact_rows = [r for r in rows if r["q"].id in ("situation", "area", "phone", "unit")]
+    return render(
+        request,
+        "intake/later_call.html",
+        {
+            "found": found,
+            "searched": searched,
+            "number": number,
+            "phone": phone,
+            "rows": recontact_rows,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("accounts.manage_watchlist", raise_exception=True)
+def watch_list(request: HttpRequest) -> HttpResponse:
+    """Known provocation numbers, names and service numbers, kept only as blind indexes."""
+    error = ""
+    if request.method == "POST":
+        index = request.POST.get("index", "")
+        try:
+            flagged = watchlist.add(
+                index,
+                request.POST.get("value", ""),
+                reference=request.POST.get("reference", "")[:40],
+                actor=request.user,
+            )
+        except (watchlist.BadEntry, blind.NotIndexable):
+            error = _("This value cannot be added to that list. Check the kind and the spelling.")
+        else:
+            messages.success(request, _("Added. Matching cases flagged: %(n)d.") % {"n": flagged})
+            return redirect("intake:watch_list")
+    entries = WatchEntry.objects.select_related("added_by").order_by("-created_at")
+    return render(
+        request,
+        "intake/watch_list.html",
+        {"entries": entries, "error": error, "kinds": watchlist.KINDS},
+    )
+
+
+@require_POST
+@permission_required("accounts.manage_watchlist", raise_exception=True)
+def watch_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
+    watchlist.remove(entry_id, actor=request.user)
+    return redirect("intake:watch_list")
