@@ -71,7 +71,9 @@ def test_valid_answers_are_normalised(qid, raw, stored):
     ("notes", "x" * 3000, "This answer is too long."),
 ])  # fmt: skip
 def test_invalid_answers_get_a_clear_message(qid, raw, message):
-    with pytest.raises(qn.AnswerError) as error:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(qn.AnswerError) as error:
         qn.validate(Q.by_id(qid), raw)
     assert error.value.message == message
 
