@@ -73,12 +73,19 @@ def hotline(request: HttpRequest) -> HttpResponse:
                     with_codename=bool(request.POST.get("give_codename")),
                 )
             except AnswerError as problem:
-                errors["__all__"] = problem.message
+                errors["general"] = problem.message
             else:
                 return render(request, "intake/hotline_done.html", {"submission": submission})
     rows = _form_rows(q, request.LANGUAGE_CODE, answers, errors, request.POST or None)
     return render(
-        request, "intake/hotline.html", {"rows": rows, "errors": errors, "script": call_script()}
+        request,
+        "intake/hotline.html",
+        {
+            "rows": rows,
+            "errors": errors,
+            "general_error": errors.get("general", ""),
+            "script": call_script(),
+        },
     )
 
 

@@ -1,0 +1,200 @@
+"""Hotline console, later calls, duplicates, watch list and triage."""
+
+import pytest
+
+from audit.models import Event
+from cases.models import Case, CaseLink
+from intake import watchlist
+from intake.questionnaire import current
+from tests.vault.conftest import private_of
+from vault import records
+
+
+def _client(programme, role):
+    client = programme.staff.client(programme.users[role])
+    client.cookies["corridor_language"] = "en"
+    return client
+
+
+CALL = {
+    "who": "serviceman",
+    "name": "Kuzminov Maksim",
+    "born": "1994-03-02",
+    "situation": "training",
+    "phone": "+7 900 555 66 77",
+    "unit": "в/ч 12345",
+}
+
+
+def test_an_operator_records_a_call_as_a_hotline_case(programme):
+    client = _client(programme, "operator")
+    page = client.get("/intake/hotline/")
+    assert page.status_code == 200 and "горячую линию" in page.content.decode()  # the call script
+    done = client.post("/intake/hotline/", {**CALL, "give_codename": "1"})
+    assert done.status_code == 200
+    case = Case.objects.get()
+    assert case.channel == "hotline" and not case.unverified
+    assert case.applicant_key  # a codename was given
+    html = done.content.decode()
+    assert case.number in html
+    operator = programme.users["operator"]
+    answers = case.records.get(kind="answers", compartment="identity")
+    opened = records.decrypt(answers, records.data_key(operator, private_of(operator), answers))
+    assert opened["unit"] == "в/ч 12345"
+
+
+def test_a_bad_answer_keeps_everything_typed_and_saves_nothing(programme):
+    client = _client(programme, "operator")
+    page = client.post("/intake/hotline/", {**CALL, "born": "31.02.1994"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "Please give a date as DD.MM.YYYY." in html
+    assert "в/ч 12345" in html and not Case.objects.exists()
+
+
+def test_other_roles_cannot_use_the_console(programme):
+    for role in ("field_liaison", "finance_officer", "auditor", "admin", "outsider"):
+        assert _client(programme, role).get("/intake/hotline/").status_code == 403
+
+
+def test_a_later_call_is_added_to_a_case_found_by_phone(programme):
+    client = _client(programme, "operator")
+    client.post("/intake/hotline/", CALL)
+    case = Case.objects.get()
+    found = client.get("/intake/hotline/later-call/", {"phone": "8 900 555-66-77"})
+    assert case.number in found.content.decode()
+    assert (
+        client.get("/intake/hotline/later-call/", {"phone": "+7 900 000 00 00"})
+        .content.decode()
+        .count(case.number)
+        == 0
+    )
+    client.post(
+        "/intake/hotline/later-call/",
+        {
+            "case": case.number,
+            "situation": "front",
+            "area": "Бахмут",
+            "note": "перезвонил с фронта",
+        },
+    )
+    later = case.records.filter(kind="recontact").get()
+    operator = programme.users["operator"]
+    assert records.decrypt(later, records.data_key(operator, private_of(operator), later)) == {
+        "situation": "front",
+        "area": "Бахмут",
+    }
+    assert case.records.filter(kind="call").exists()
+    assert Event.objects.filter(action="case_recontact", object_id=case.number).exists()
+
+
+def test_a_later_call_cannot_reach_a_case_of_another_team(programme):
+    from tests.vault.conftest import make_case
+
+    other = make_case(programme.teams["planning"])
+    client = _client(programme, "operator")
+    response = client.post("/intake/hotline/later-call/", {"case": other.number, "note": "x"})
+    assert response.status_code == 404
+
+
+def test_cyrillic_and_latin_spellings_are_linked_as_possible_duplicates(programme):
+    from intake import service
+
+    q = current()
+    first = service.submit(
+        q, {"who": "serviceman", "name": "Кузьминов Максим"}, channel="portal", language="ru"
+    ).case
+    second = service.submit(
+        q, {"who": "serviceman", "name": "Maksim Kuzminov"}, channel="hotline", language="ru"
+    ).case
+    link = CaseLink.objects.get(case=second)
+    assert link.other == first and link.via == "full_name"
+    assert CaseLink.objects.filter(case=first, other=second).exists()
+
+
+def test_a_watch_list_match_flags_the_case_silently(programme):
+    from intake import service
+
+    watchlist.add(
+        "phone", "+7 999 000 11 22", reference="report 12", actor=programme.users["supervisor"]
+    )
+    q = current()
+    submission = service.submit(
+        q, {"who": "relative", "relative_phone": "8 999 000-11-22"}, channel="portal", language="ru"
+    )
+    assert submission.case.watchlist_match
+    clean = service.submit(
+        q,
+        {"who": "relative", "relative_phone": "+7 999 000 11 23"},
+        channel="portal",
+        language="ru",
+    )
+    assert not clean.case.watchlist_match
+
+
+def test_adding_a_watch_entry_flags_existing_cases(programme):
+    from intake import service
+
+    case = service.submit(
+        current(), {"who": "serviceman", "name": "Петров Пётр"}, channel="portal", language="ru"
+    ).case
+    client = _client(programme, "supervisor")
+    response = client.post(
+        "/intake/watch-list/", {"index": "full_name", "value": "Petrov Petr", "reference": "r1"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.watchlist_match
+    from intake.models import WatchEntry
+
+    entry = WatchEntry.objects.get()
+    assert "Petrov" not in repr(entry.__dict__)  # only the truncated index is kept
+
+
+def test_only_supervisors_keep_the_watch_list(programme):
+    assert _client(programme, "operator").get("/intake/watch-list/").status_code == 403
+    assert _client(programme, "supervisor").get("/intake/watch-list/").status_code == 200
+
+
+@pytest.fixture
+def flood(programme):
+    from intake import service
+
+    q = current()
+    return [
+        service.submit(
+            q, {"who": "serviceman", "notes": f"spam {n}"}, channel="portal", language="ru"
+        ).case
+        for n in range(5)
+    ]
+
+
+def test_a_supervisor_bulk_discards_portal_cases(programme, flood):
+    client = _client(programme, "supervisor")
+    page = client.get("/cases/triage/").content.decode()
+    assert all(c.number in page for c in flood)
+    client.post("/cases/triage/", {"case": [c.number for c in flood[:4]], "operation": "discard"})
+    for case in flood[:4]:
+        case.refresh_from_db()
+        assert case.status == Case.Status.REJECTED and not case.unverified
+        assert not case.records.exists() and not case.blind_indexes.exists()
+    client.post("/cases/triage/", {"case": [flood[4].number], "operation": "keep"})
+    flood[4].refresh_from_db()
+    assert not flood[4].unverified and flood[4].records.exists()
+    assert Event.objects.filter(action="case_discarded").count() == 4
+
+
+def test_triage_is_for_supervisors_only(programme, flood):
+    assert _client(programme, "operator").get("/cases/triage/").status_code == 403
+    response = _client(programme, "operator").post(
+        "/cases/triage/", {"case": [flood[0].number], "operation": "discard"}
+    )
+    assert response.status_code == 403
+    flood[0].refresh_from_db()
+    assert flood[0].unverified
+
+
+def test_a_missing_required_answer_is_shown_not_crashed(programme):
+    client = _client(programme, "operator")
+    page = client.post("/intake/hotline/", {"name": "x"})
+    assert page.status_code == 200 and not Case.objects.exists()
+    assert "Please answer" in page.content.decode()
