@@ -16,12 +16,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import actions
 from accounts.models import Team, User
 from accounts.roles import Role
+from cases import messages
 from cases.models import Case
-from cases.numbering import next_case_number
-from vault import blind, records
 from vault import staff as staff_keys
 from vault import teams as team_keys
-from vault.policy import CORRESPONDENCE, IDENTITY
 
 TEAMS = [
     ("Intake", Team.Kind.INTAKE),
@@ -40,24 +38,24 @@ STAFF = [
 ]
 # Invented people. Any likeness to a real person is an accident.
 CASES = [
-    (Case.Status.NEW, Case.Channel.PORTAL, "Intake",
+    (Case.Status.NEW, Case.Channel.PORTAL,
      {"who": "serviceman", "name": "Иван Сидоренко", "born": "1994-03-02", "rank": "рядовой",
       "unit": "в/ч 00000", "phone": "+7 900 000-00-01", "situation": "training"}),
-    (Case.Status.NEW, Case.Channel.HOTLINE, "Intake",
-     {"who": "relative", "name": "Ольга Мельникова", "phone": "+7 900 000-00-02",
-      "about": "сын, мобилизован в сентябре"}),
-    (Case.Status.SCREENING, Case.Channel.TELEGRAM, "Intake",
+    (Case.Status.NEW, Case.Channel.HOTLINE,
+     {"who": "relative", "relation": "parent", "his_name": "Андрей Мельников",
+      "relative_phone": "+7 900 000-00-02", "request": "сын мобилизован в сентябре"}),
+    (Case.Status.SCREENING, Case.Channel.TELEGRAM,
      {"who": "serviceman", "name": "Пётр Воронов", "born": "1988-11-20", "rank": "сержант",
-      "unit": "в/ч 00001", "situation": "front"}),
-    (Case.Status.INTENT_REGISTERED, Case.Channel.PORTAL, "Intake",
+      "unit": "в/ч 00001", "situation": "front", "area": "Запорожская область"}),
+    (Case.Status.INTENT_REGISTERED, Case.Channel.PORTAL,
      {"who": "serviceman", "name": "Алексей Зуев", "born": "1999-07-14",
       "situation": "not_deployed"}),
-    (Case.Status.VERIFIED, Case.Channel.HOTLINE, "Planning",
+    (Case.Status.VERIFIED, Case.Channel.HOTLINE,
      {"who": "serviceman", "name": "Дмитрий Кравцов", "born": "1990-01-30", "rank": "ефрейтор",
       "unit": "в/ч 00002", "phone": "+7 900 000-00-05", "situation": "front"}),
-    (Case.Status.PLANNING, Case.Channel.TELEGRAM, "Planning",
+    (Case.Status.PLANNING, Case.Channel.TELEGRAM,
      {"who": "serviceman", "name": "Сергей Лапин", "born": "1985-05-05", "rank": "капитан",
-      "situation": "front", "equipment": "combat_helicopter"}),
+      "situation": "front", "equipment": "combat_helicopter", "outcome": "third_country"}),
 ]  # fmt: skip
 
 
@@ -103,6 +101,37 @@ def _staff_member(username: str, role: str, teams: list[Team], logins: dict) -> 
 
 
 @transaction.atomic
+def _cases(logins: dict) -> None:
+    """Demo cases through the real intake service; the first portal case gets a staff reply
+    and its codename is remembered for the demo printout."""
+    from intake import service
+    from intake.questionnaire import current
+
+    officer = User.objects.get(username="officer")
+    for status, channel, answers in CASES:
+        submission = service.submit(
+            current(),
+            answers,
+            channel=channel,
+            language="ru",
+            with_codename=channel != Case.Channel.HOTLINE,
+        )
+        case = submission.case
+        Case.objects.filter(pk=case.pk).update(status=status, unverified=False)
+        if channel == Case.Channel.PORTAL and "codename" not in logins:
+            logins["codename"] = submission.codename
+            messages.to_applicant(
+                case,
+                "Здравствуйте. Мы получили вашу заявку. Вы можете "
+                "писать нам здесь. Ничего не храните в телефоне.",
+                actor=officer,
+            )
+
+
+def demo_codename() -> str | None:
+    return _read_logins().get("codename")
+
+
 def load() -> list[tuple[str, str, str, list[str]]]:
     """Create or refresh the demo; return (login, password, TOTP secret, backup codes) rows."""
     teams = {
@@ -118,20 +147,6 @@ def load() -> list[tuple[str, str, str, list[str]]]:
         if not team.keys.exists():
             team_keys.create_first_key(team, holders=list(team.members.all()))
     if not Case.objects.exists():
-        for status, channel, team, answers in CASES:
-            case = Case.objects.create(
-                number=next_case_number(), status=status, channel=channel, team=teams[team]
-            )
-            records.seal(case, IDENTITY, answers, kind="answers")
-            records.seal(
-                case,
-                CORRESPONDENCE,
-                {"from": "applicant", "text": "Хочу жить. Что делать?"},
-                kind="message",
-            )
-            for name, value in (("full_name", answers["name"]), ("phone", answers.get("phone"))):
-                if value:
-                    blind.store(case, name, value)
-            if answers.get("born"):
-                blind.store(case, "name_dob", {"name": answers["name"], "dob": answers["born"]})
+        _cases(logins)
+        _write_logins(logins)
     return rows

@@ -4,10 +4,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access, workflow
+from intake import questionnaire
 from vault import records, sessions
 from vault.policy import POLICY
 
@@ -17,6 +18,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = access.visible_cases(request.user).select_related("team").order_by("-created_at")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(request, "cases/list.html", {"page": page})
+
+
+# Record kinds in words (cases/templates/cases/detail.html).
+KINDS = {
+    "answers": gettext_lazy("Questionnaire"), "recontact": gettext_lazy("Later contact"),
+    "call": gettext_lazy("Hotline call"), "message": gettext_lazy("Message from the applicant"),
+    "reply": gettext_lazy("Message to the applicant"), "phrase": gettext_lazy("Recognition phrase"),
+    "dates": gettext_lazy("Dates"), "attachment": gettext_lazy("Attachment"),
+    "note": gettext_lazy("Note"), "task": gettext_lazy("Escort task"),
+}  # fmt: skip
 
 
 @require_GET
@@ -29,10 +40,13 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         entries = []
         for record in case.records.filter(compartment=name).order_by("created_at"):
             if locked_session or not records.can_open(request.user, record):
-                entries.append({"record": record, "values": None})
-            else:
                 entries.append(
-                    {"record": record, "values": sorted(records.open(request, record).items())}
+                    {"record": record, "values": None, "kind": KINDS.get(record.kind, record.kind)}
+                )
+            else:
+                shown = questionnaire.display(records.open(request, record), request.LANGUAGE_CODE)
+                entries.append(
+                    {"record": record, "values": shown, "kind": KINDS.get(record.kind, record.kind)}
                 )
         if entries:
             compartments.append({"name": name, "label": rule.label, "entries": entries})

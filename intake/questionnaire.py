@@ -17,6 +17,7 @@ import yaml
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vault.blind import INDEXES
 from vault.policy import CORRESPONDENCE, FAMILY, IDENTITY, REWARD
@@ -404,3 +405,32 @@ def load(path: str | Path) -> Questionnaire:
 def current() -> Questionnaire:
     """The programme's questionnaire (``CORRIDOR_PROGRAMME``), loaded once per process."""
     return load(Path(settings.CORRIDOR_PROGRAMME_DIR) / "questionnaire.yaml")
+
+
+def display(values: dict, language: str) -> list[tuple[str, str]]:
+    """Answers as (question label, answer in words) for staff pages, in questionnaire order;
+    keys that are not questions (a call note, a phrase) keep their own name."""
+    questionnaire = current()
+    known = {q.id: q for q in questionnaire.questions}
+    order = {q.id: n for n, q in enumerate(questionnaire.questions)}
+    rows = []
+    for key in sorted(values, key=lambda k: (order.get(k, len(order)), k)):
+        value, question = values[key], known.get(key)
+        if question is None:
+            rows.append((_EXTRA_LABELS.get(key, key), "" if value is None else str(value)))
+        elif question.type == "choice":
+            rows.append((question.text(language), question.choice_label(str(value), language)))
+        elif question.type == "yesno":
+            rows.append((question.text(language), _("yes") if value else _("no")))
+        else:
+            rows.append((question.text(language), "—" if value in (None, "") else str(value)))
+    return rows
+
+
+_EXTRA_LABELS = {
+    "call_note": gettext_lazy("Note of the call"),
+    "phrase": gettext_lazy("Recognition phrase"),
+    "text": gettext_lazy("Text"),
+    "created_at": gettext_lazy("Created"),
+    "updated_at": gettext_lazy("Updated"),
+}

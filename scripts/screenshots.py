@@ -115,6 +115,22 @@ def main() -> None:
             login(page, "auditor")
             page.goto(BASE + "/audit/?verify=1")
             page.screenshot(path=OUT / "audit-log.png")
+            # The applicant portal as Tor Browser "Safest" shows it: no JavaScript, Russian.
+            portal = browser.new_context(
+                java_script_enabled=False, locale="en-US", viewport={"width": 420, "height": 860}
+            ).new_page()
+            portal.goto(BASE + "/portal/")
+            portal.screenshot(path=OUT / "portal-home.png", full_page=True)
+            portal.click("a.button.primary")
+            portal.check('input[name="answer"][value="serviceman"]')
+            portal.click('button[value="next"]')
+            portal.screenshot(path=OUT / "portal-question.png")
+            for _ in range(30):
+                if portal.locator("table.review").count():
+                    break
+                portal.click('button[value="next"]')
+            portal.click('form[action$="/apply/send/"] button')
+            portal.screenshot(path=OUT / "portal-codename.png", full_page=True)
             browser.close()
     finally:
         server.terminate()

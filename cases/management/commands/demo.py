@@ -19,6 +19,12 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'login':<11} {'password':<24} {'TOTP secret':<34} backup codes")
         for username, password, secret, codes in rows:
             self.stdout.write(f"  {username:<11} {password:<24} {secret:<34} {' '.join(codes[:3])}")
+        codename = demo.demo_codename()
+        if codename:
+            self.stdout.write(
+                "\nApplicant portal: http://127.0.0.1:8000/portal/  (Russian by default)\n"
+                f"Demo codename with a staff reply waiting: {codename}\n"
+            )
         self.stdout.write(
             "\nEnter a backup code (each works once) or a code from an authenticator app set up "
             "with the TOTP secret in the code field. `corridor demo` prints new backup codes.\n"
