@@ -22,7 +22,8 @@ class LoginForm(forms.Form):
         label=_("Code from the authenticator app, or a backup code"),
         max_length=16,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        # No numeric keypad: backup codes have letters.
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
         help_text=_("Leave empty only at your first login, before you have set up the app."),
     )
 

@@ -3,6 +3,10 @@
     corridor serve [addr:port]   development server (default 127.0.0.1:8000)
     corridor demo                load the demo programme and print demo logins
     corridor audit verify        walk the audit chain; non-zero exit names the first broken link
+    corridor keys init|status|recover --user NAME|rekey-team TEAM --user NAME
+                                 key operations (docs/vault.md)
+    corridor questionnaire check [FILE]
+                                 validate a questionnaire definition
     corridor <command> ...       any other management command (migrate, check, ...)
 
 Each operation lives in the app that owns it; ``corridor <command> --help`` shows its rule.

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.log import verify
+from audit.log import record, verify
 
 
 class Command(BaseCommand):
@@ -16,6 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, operation: str, **options):
         if operation == "verify":
             checked, broken = verify()
+            record("audit_verified", object_type="audit", object_id="cli", events=checked,
+                   intact=broken is None)
             if broken is not None:
                 raise CommandError(
                     f"audit chain broken at {broken} ({checked} events before it are intact)"

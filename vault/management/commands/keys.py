@@ -54,7 +54,7 @@ class Command(BaseCommand):
             self.stdout.write(problem)
         if found:
             raise CommandError(f"{len(found)} key problem(s)")
-        self.stdout.write("keys present; no escrow private key on disk")
+        self.stdout.write("OK: every key is present and no escrow private key or share is on disk")
 
     def _read_shares(self) -> list[str]:
         self.stdout.write(f"Type {escrow.THRESHOLD} escrow shares, one per line.")
