@@ -18,7 +18,9 @@ import http.client
 import json
 import os
 import re
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -28,7 +30,15 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8766
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = _free_port()
 ANSWERS = {"who": "serviceman", "name": "Иван Сидоренко", "born": "02.03.1994",
            "rank": "рядовой", "unit": "в/ч 00000", "situation": "front", "area": "Бахмут",
            "phone": "+7 900 000-00-01", "equipment": "tank_or_spg", "family": "жена, двое детей",
@@ -69,7 +79,10 @@ class Client:
 
 
 def fill_answers(client: Client) -> int:
-    """Walk every question of the portal; return the number of requests made."""
+    """Walk every question of the portal with a made-up person; return the requests made."""
+    person = dict(
+        ANSWERS, name=f"Иван {secrets.token_hex(4)}", phone=f"+7 9{secrets.randbelow(10**9):09d}"
+    )
     status, text = client.request("GET", "/portal/apply/")
     requests = 1
     seen = set()
@@ -81,7 +94,7 @@ def fill_answers(client: Client) -> int:
             raise RuntimeError(f"answer to {qid.group(1)} refused")
         seen.add(qid.group(1))
         status, text = client.request(
-            "POST", "/portal/apply/", {"answer": ANSWERS.get(qid.group(1), ""), "action": "next"}
+            "POST", "/portal/apply/", {"answer": person.get(qid.group(1), ""), "action": "next"}
         )
         requests += 1
         if status != 200:
@@ -228,6 +241,8 @@ def main() -> None:
     )
     try:
         for _ in range(100):
+            if server.poll() is not None:
+                raise SystemExit("gunicorn did not start")
             try:
                 Client().request("GET", "/portal/")
                 break

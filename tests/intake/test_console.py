@@ -198,3 +198,14 @@ def test_a_missing_required_answer_is_shown_not_crashed(programme):
     page = client.post("/intake/hotline/", {"name": "x"})
     assert page.status_code == 200 and not Case.objects.exists()
     assert "Please answer" in page.content.decode()
+
+
+def test_a_flood_of_identical_applications_costs_no_more_per_case(programme):
+    from intake import duplicates, service
+
+    q = current()
+    for _ in range(duplicates.MAX_LINKS + 5):
+        last = service.submit(
+            q, {"who": "serviceman", "name": "Одинаков Иван"}, channel="portal", language="ru"
+        ).case
+    assert CaseLink.objects.filter(case=last).count() == duplicates.MAX_LINKS

@@ -16,8 +16,13 @@ class Command(BaseCommand):
     def handle(self, *args, operation: str, **options):
         if operation == "verify":
             checked, broken = verify()
-            record("audit_verified", object_type="audit", object_id="cli", events=checked,
-                   intact=broken is None)
+            record(
+                "audit_verified",
+                object_type="audit",
+                object_id="cli",
+                events=checked,
+                intact=broken is None,
+            )
             if broken is not None:
                 raise CommandError(
                     f"audit chain broken at {broken} ({checked} events before it are intact)"
