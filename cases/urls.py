@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("triage/", views.triage, name="triage"),
     path("<str:number>/", views.case_detail, name="detail"),
+    path("<str:number>/new-codename/", views.new_codename, name="new_codename"),
 ]

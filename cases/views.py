@@ -85,3 +85,14 @@ def triage(request: HttpRequest) -> HttpResponse:
         return redirect("cases:triage")
     page = Paginator(waiting.order_by("created_at"), 200).get_page(request.GET.get("page"))
     return render(request, "cases/triage.html", {"page": page})
+
+
+@require_http_methods(["POST"])
+@permission_required("accounts.screen_cases", raise_exception=True)
+def new_codename(request: HttpRequest, number: str) -> HttpResponse:
+    """Issue a new codename after contact was re-established by another channel."""
+    from intake import service
+
+    case = access.case_for_user(request.user, number)
+    submission = service.reissue_codename(case, actor=request.user)
+    return render(request, "intake/hotline_done.html", {"submission": submission})

@@ -109,3 +109,13 @@ def keep_unverified(cases: list[Case], *, actor) -> int:
     for number in numbers:
         audit("case_kept", actor=actor, object_type="case", object_id=number)
     return len(numbers)
+
+
+@transaction.atomic
+def clear_duress(case: Case, *, actor) -> None:
+    """Contact re-established by another channel: new codenames work again. The case stays
+    compromised until the officer moves it on."""
+    if case.duress:
+        case.duress = False
+        case.save(update_fields=["duress"])
+        audit("duress_cleared", actor=actor, object_type="case", object_id=case.number)

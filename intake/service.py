@@ -110,3 +110,19 @@ def duress_login(case: Case) -> None:
     for task in case.records.filter(compartment=ESCORT).exclude(ciphertext=b""):
         records.end_escort_task(task)
     audit("duress_alert_pending", object_type="case", object_id=case.number)
+
+
+@transaction.atomic
+def reissue_codename(case: Case, *, actor) -> Submission:
+    """An officer who has re-established contact by another channel gives a new codename and
+    recognition phrase; the duress flag is lifted so the new codename shows the inbox again."""
+    if not actor.has_perm("accounts.screen_cases"):
+        raise workflow.TransitionRefused("only a case officer or supervisor issues codenames")
+    codename = codenames.new_codename()
+    parsed = codenames.parse(codename)
+    codenames.replace(case, codenames.derive(parsed.six))
+    phrase = recognition_phrase()
+    records.seal(case, CORRESPONDENCE, {"phrase": phrase}, kind="phrase", actor=actor)
+    workflow.clear_duress(case, actor=actor)
+    audit("codename_reissued", actor=actor, object_type="case", object_id=case.number)
+    return Submission(case, codename, phrase, codenames.duress_words(parsed.six))

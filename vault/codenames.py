@@ -265,3 +265,15 @@ def set_duress_choice(case, choice: int) -> None:
     if not 0 <= choice < DURESS_CHOICES:
         raise ValueError("no such duress word")
     ApplicantKey.objects.filter(case=case).update(duress_choice=choice)
+
+
+def replace(case, secret: ApplicantSecret) -> None:
+    """Give a case a new codename (after duress, or a codename given away): the old one stops
+    working at once. Messages sealed to the old key stay unreadable to the new one."""
+    from vault.models import ApplicantKey
+    from vault.signing import sign_key
+
+    ApplicantKey.objects.filter(case=case).delete()
+    key = ApplicantKey(case=case, lookup_id=secret.lookup_id, public_key=secret.public_key)
+    sign_key(key)
+    key.save(force_insert=True)

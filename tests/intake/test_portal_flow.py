@@ -286,3 +286,28 @@ def test_there_is_no_public_verify_page(client, programme):
 def test_the_reward_table_comes_from_the_schedule(client_ru, programme):
     html = client_ru.get("/portal/p/rewards/").content.decode()
     assert "500000" in html and "Combat helicopter" in html and "25000–35000" in html
+
+
+def test_an_officer_issues_a_new_codename_after_duress(client_ru, programme):
+    codename, _phrase, duress = apply(client_ru)
+    client_ru.post("/portal/apply/duress/", {"choice": "0"})
+    _inbox_page(client_ru, " ".join([*codename.split()[:6], duress[0]]))
+    case = Case.objects.get()
+    assert case.duress
+    officer = programme.staff.client(programme.users["case_officer"])
+    officer.cookies["corridor_language"] = "en"
+    page = officer.get(f"/cases/{case.number}/")
+    assert "Duress login" in page.content.decode()
+    issued = officer.post(f"/cases/{case.number}/new-codename/").content.decode()
+    new = re.search(r'Codename: <code class="secret">([a-z ]+)</code>', issued).group(1)
+    case.refresh_from_db()
+    assert not case.duress
+    messages.to_applicant(case, "Новый контакт", actor=programme.users["case_officer"])
+    assert "Новый контакт" in _inbox_page(client_ru, new)[3]
+    assert "Новый контакт" not in _inbox_page(client_ru, codename)[3]  # the old one is dead
+    assert (
+        programme.staff.client(programme.users["operator"])
+        .post(f"/cases/{case.number}/new-codename/")
+        .status_code
+        == 403
+    )
