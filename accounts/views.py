@@ -20,7 +20,7 @@ from accounts.middleware import EPOCH, SEEN
 from accounts.models import Team, User
 from accounts.roles import CAPABILITIES, ROLE_CAPABILITIES, Role
 from audit.log import record
-from cases import queues
+from cases import queues, workflow
 from vault import sessions as vault_sessions
 from vault import staff as staff_keys
 from vault import teams as team_keys
@@ -172,6 +172,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "roles": user.role_labels(),
         "teams": user.teams.all(),
         "pending_grants": team_keys.pending_for_holder(user),
+        "alerts": workflow.open_alerts(user),
     }
     if user.has_perm("accounts.view_team_cases"):
         context["status_counts"] = queues.status_counts(user)

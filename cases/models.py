@@ -148,3 +148,27 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk} of {self.case_id}"
+
+
+class Alert(models.Model):
+    """An urgent notice to a team, shown on its members' dashboards until someone acknowledges
+    it (e.g. a duress login: escort tasks cancelled). Holds no personal data."""
+
+    class Kind(models.TextChoices):
+        DURESS = "duress", _("Applicant under duress")
+        ESCORT_CANCELLED = "escort_cancelled", _("Escort task cancelled")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"alert {self.pk}"

@@ -96,3 +96,10 @@ def new_codename(request: HttpRequest, number: str) -> HttpResponse:
     case = access.case_for_user(request.user, number)
     submission = service.reissue_codename(case, actor=request.user)
     return render(request, "intake/hotline_done.html", {"submission": submission})
+
+
+@require_http_methods(["POST"])
+def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Any member of the alerted team acknowledges an alert (field liaisons included)."""
+    workflow.acknowledge_alert(alert_id, actor=request.user)
+    return redirect("accounts:dashboard")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Team
 from audit.log import record as audit
-from cases.models import Case, CaseLink
+from cases.models import Alert, Case, CaseLink
 from cases.numbering import next_case_number
 
 
@@ -119,3 +119,39 @@ def clear_duress(case: Case, *, actor) -> None:
         case.duress = False
         case.save(update_fields=["duress"])
         audit("duress_cleared", actor=actor, object_type="case", object_id=case.number)
+
+
+@transaction.atomic
+def raise_alerts(case: Case, *, field_units: list[Team]) -> int:
+    """Duress: alert the case's team (with the case number) and every field unit whose escort
+    task was cancelled (the task only, never the identity)."""
+    made = []
+    if case.team_id is not None:
+        made.append(Alert(case=case, team_id=case.team_id, kind=Alert.Kind.DURESS))
+    made += [Alert(case=case, team=unit, kind=Alert.Kind.ESCORT_CANCELLED) for unit in field_units]
+    Alert.objects.bulk_create(made)
+    audit("alerts_raised", object_type="case", object_id=case.number, teams=len(made))
+    return len(made)
+
+
+def open_alerts(user) -> list[Alert]:
+    return list(
+        Alert.objects.filter(team__memberships__user=user, acknowledged_at=None)
+        .select_related("case", "team")
+        .order_by("-created_at")[:50]
+    )
+
+
+@transaction.atomic
+def acknowledge_alert(alert_id: int, *, actor) -> bool:
+    alert = (
+        Alert.objects.select_for_update()
+        .filter(pk=alert_id, team__memberships__user=actor, acknowledged_at=None)
+        .first()
+    )
+    if alert is None:
+        return False
+    alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor
+    alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit("alert_acknowledged", actor=actor, object_type="case", object_id=alert.case.number)
+    return True

@@ -103,13 +103,16 @@ def choose_duress(case: Case, choice: int) -> None:
 @transaction.atomic
 def duress_login(case: Case) -> None:
     """He was forced to log in. The case is compromised and flagged, its escort tasks are
-    cancelled (every copy of their keys deleted) and the field unit and case officer must be
-    alerted. The alert goes out through the delivery outbox when that lands; until then the
-    flag puts the case at the top of the flagged queue and the audit log holds the event."""
+    cancelled (every copy of their keys deleted), and the case's team and each field unit whose
+    task was cancelled get an alert on their dashboards. (Delivery to phones and the bot goes
+    through the outbox when background work lands.)"""
     workflow.mark_duress(case)
+    units = {}
     for task in case.records.filter(compartment=ESCORT).exclude(ciphertext=b""):
+        for row in task.keys.filter(team_key__isnull=False).select_related("team_key__team"):
+            units[row.team_key.team_id] = row.team_key.team
         records.end_escort_task(task)
-    audit("duress_alert_pending", object_type="case", object_id=case.number)
+    workflow.raise_alerts(case, field_units=list(units.values()))
 
 
 @transaction.atomic

@@ -165,6 +165,21 @@ def test_a_duress_login_compromises_the_case_and_cancels_escort_tasks(client_ru,
     assert case.status == Case.Status.COMPROMISED and case.duress
     assert not task.keys.exists()
     assert Event.objects.filter(action="duress_login", object_id=case.number).exists()
+    # The case's team and the field unit are alerted; the field unit never sees the case.
+    field = programme.staff.client(programme.users["field_liaison"])
+    field.cookies["corridor_language"] = "en"
+    dashboard = field.get("/").content.decode()
+    assert "Do not go to the meeting point." in dashboard and case.number not in dashboard
+    officer = programme.staff.client(programme.users["operator"])
+    officer.cookies["corridor_language"] = "en"
+    assert f"Case {case.number}: the applicant logged in under duress" in officer.get("/").content.decode()
+    from cases.models import Alert
+
+    alert = Alert.objects.get(team=programme.teams["field"])
+    field.post(f"/cases/alerts/{alert.pk}/acknowledge/")
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == programme.users["field_liaison"]
+    assert "Do not go to the meeting point." not in field.get("/").content.decode()
     # From now on the real codename shows nothing either.
     assert "Секретный план" not in _inbox_page(client_ru, codename)[3]
 
