@@ -15,6 +15,7 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/reply/", views.reply, name="reply"),
+    path("inbox/update/", views.update, name="update"),
     path("inbox/delete/<int:message_id>/", views.delete_message, name="delete"),
     path("logout/", views.logout, name="logout"),
 ]

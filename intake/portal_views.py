@@ -314,6 +314,54 @@ def reply(request: HttpRequest) -> HttpResponse:
     return portal.save(p, redirect(f"{_inbox_url()}?sent=1"))
 
 
+# The second stage: "I am at the front now, here is where". The questions are the
+# questionnaire's own, so validation and labels stay programme data.
+UPDATE_QUESTIONS = ("situation", "area")
+
+
+def _update_fields(language: str) -> list[dict]:
+    q = current()
+    fields = []
+    for qid in UPDATE_QUESTIONS:
+        try:
+            question = q.by_id(qid)
+        except KeyError:
+            continue
+        fields.append(
+            {
+                "q": question,
+                "label": question.text(language),
+                "choices": [
+                    (c.value, question.choice_label(c.value, language)) for c in question.choices
+                ],
+            }
+        )
+    return fields
+
+
+@login_not_required
+@sensitive_post_parameters()
+@never_cache
+@require_POST
+def update(request: HttpRequest) -> HttpResponse:
+    """A re-contact from the portal, through the same intake service as the hotline's."""
+    p, case_id, _key = _logged_in(request)
+    if p is None:
+        return redirect("portal:login")
+    q = current()
+    answers = {}
+    for qid in UPDATE_QUESTIONS:
+        try:
+            answers[qid] = validate(q.by_id(qid), request.POST.get(qid))
+        except (AnswerError, KeyError):
+            continue
+    case = Case.objects.filter(pk=case_id or _NOBODY, duress=False).first()
+    if case is not None and any(v not in (None, "") for v in answers.values()):
+        service.recontact(case, q, answers, channel=Case.Channel.PORTAL)
+    # Unknown and duress sessions get the same answer, and nothing is stored.
+    return portal.save(p, redirect(f"{_inbox_url()}?sent=1"))
+
+
 def _inbox_url() -> str:
     return reverse("portal:inbox")
 

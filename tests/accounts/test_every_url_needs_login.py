@@ -11,7 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {
     "accounts:login", "set_language",
     "portal:home", "portal:page", "portal:apply", "portal:submit", "portal:duress",
-    "portal:login", "portal:inbox", "portal:reply", "portal:delete", "portal:logout",
+    "portal:login", "portal:inbox", "portal:reply", "portal:update", "portal:delete",
+    "portal:logout",
 }  # fmt: skip
 
 

@@ -172,7 +172,10 @@ def test_a_duress_login_compromises_the_case_and_cancels_escort_tasks(client_ru,
     assert "Do not go to the meeting point." in dashboard and case.number not in dashboard
     officer = programme.staff.client(programme.users["operator"])
     officer.cookies["corridor_language"] = "en"
-    assert f"Case {case.number}: the applicant logged in under duress" in officer.get("/").content.decode()
+    assert (
+        f"Case {case.number}: the applicant logged in under duress"
+        in officer.get("/").content.decode()
+    )
     from cases.models import Alert
 
     alert = Alert.objects.get(team=programme.teams["field"])
@@ -326,3 +329,28 @@ def test_an_officer_issues_a_new_codename_after_duress(client_ru, programme):
         .status_code
         == 403
     )
+
+
+def test_a_second_stage_update_from_the_portal_joins_the_same_case(client_ru, programme):
+    codename, _phrase, _duress = apply(
+        client_ru, {"who": "serviceman", "situation": "not_deployed"}
+    )
+    login(client_ru, codename)
+    client_ru.post("/portal/inbox/update/", {"situation": "front", "area": "48.1, 37.6"})
+    case = Case.objects.get()
+    update = case.records.get(kind="recontact")
+    operator = programme.users["operator"]
+    from tests.vault.conftest import private_of
+
+    assert records.decrypt(update, records.data_key(operator, private_of(operator), update)) == {
+        "situation": "front",
+        "area": "48.100000, 37.600000",
+    }
+    assert Event.objects.filter(action="case_recontact", object_id=case.number).exists()
+
+
+def test_an_update_from_an_unknown_codename_stores_nothing(client_ru, programme):
+    login(client_ru, codenames.new_codename())
+    response = client_ru.post("/portal/inbox/update/", {"situation": "front"})
+    assert response["Location"] == "/portal/inbox/?sent=1"
+    assert not Case.objects.exists()
