@@ -74,7 +74,8 @@ def record(
         _check_value(key, value)
     object_id = str(object_id)
     _check_value("object_id", object_id)
-    with transaction.atomic():
+    # No savepoint: the event belongs to the caller's transaction and fails with it.
+    with transaction.atomic(savepoint=False):
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             ChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})

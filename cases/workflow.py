@@ -19,7 +19,7 @@ def intake_team() -> Team | None:
     return Team.objects.filter(kind=Team.Kind.INTAKE).order_by("pk").first()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def open_case(*, channel: str, language: str, actor=None, unverified: bool = False) -> Case:
     """A new case in state ``new`` for the intake team. Portal cases wait in triage."""
     case = Case.objects.create(
@@ -47,7 +47,7 @@ def touch(case: Case) -> None:
         case.save(update_fields=["updated_at"])
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def flag_watchlist(case: Case, *, via: str) -> None:
     if not case.watchlist_match:
         case.watchlist_match = True
@@ -55,7 +55,7 @@ def flag_watchlist(case: Case, *, via: str) -> None:
     audit("watchlist_match", object_type="case", object_id=case.number, via=via)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def link_possible_duplicate(case: Case, other: Case, *, via: str) -> bool:
     _link, created = CaseLink.objects.get_or_create(case=case, other=other, via=via)
     CaseLink.objects.get_or_create(case=other, other=case, via=via)

@@ -43,7 +43,7 @@ def _index(case: Case, questionnaire: Questionnaire, answers: dict) -> dict:
     return duplicates.check(case, stored)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def submit(
     questionnaire: Questionnaire,
     answers: dict,
@@ -59,16 +59,15 @@ def submit(
     case = workflow.open_case(
         channel=channel, language=language, actor=actor, unverified=channel == Case.Channel.PORTAL
     )
-    for compartment, values in questionnaire.by_compartment(final).items():
-        records.seal(case, compartment, values, kind="answers", actor=actor)
     phrase = recognition_phrase()
-    records.seal(case, CORRESPONDENCE, {"phrase": phrase}, kind="phrase", actor=actor)
     codename, offered = None, []
-    if with_codename:
+    if with_codename:  # registered first, so the phrase is sealed to the applicant too
         codename = codenames.new_codename()
         parsed = codenames.parse(codename)
         codenames.register(case, codenames.derive(parsed.six))
         offered = codenames.duress_words(parsed.six)
+    items = [(c, v, "answers") for c, v in questionnaire.by_compartment(final).items()]
+    records.seal_many(case, [*items, (CORRESPONDENCE, {"phrase": phrase}, "phrase")], actor=actor)
     _index(case, questionnaire, final)
     return Submission(case, codename, phrase, offered)
 

@@ -87,26 +87,36 @@ def _encode(values: dict) -> bytes:
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def seal(
     case, compartment: str, values: dict, *, kind: str, actor=None, field_unit: Team | None = None
 ) -> Record:
     """Encrypt ``values`` (JSON-able) as a new record of ``compartment`` in ``case``."""
-    targets = recipients(case, compartment, field_unit=field_unit)
-    dek = crypto.random_key()
-    record = Record(
-        id=uuid.uuid4(),
-        case=case,
-        compartment=compartment,
-        kind=kind,
-        created_by=actor,
-        # A restricted case shows no dates in clear, its records' included.
-        created_at=year_start(case.created_at) if case.restricted else timezone.now(),
-    )
-    record.ciphertext = crypto.aead_encrypt(dek, _encode(values), associated_data(record.id))
-    record.save(force_insert=True)
-    RecordKey.objects.bulk_create(
-        [
+    return seal_many(case, [(compartment, values, kind)], actor=actor, field_unit=field_unit)[0]
+
+
+@transaction.atomic(savepoint=False)
+def seal_many(
+    case, items: list[tuple[str, dict, str]], *, actor=None, field_unit: Team | None = None
+) -> list[Record]:
+    """Seal several (compartment, values, kind) records of one case: recipients resolved once
+    per compartment, records and sealed keys inserted in two statements."""
+    targets = {c: recipients(case, c, field_unit=field_unit) for c in {c for c, _v, _k in items}}
+    made, keys = [], []
+    now = year_start(case.created_at) if case.restricted else timezone.now()
+    for compartment, values, kind in items:
+        dek = crypto.random_key()
+        record = Record(
+            id=uuid.uuid4(),
+            case=case,
+            compartment=compartment,
+            kind=kind,
+            created_by=actor,
+            created_at=now,
+        )
+        record.ciphertext = crypto.aead_encrypt(dek, _encode(values), associated_data(record.id))
+        made.append(record)
+        keys += [
             RecordKey(
                 record=record,
                 kind=t.kind,
@@ -114,10 +124,11 @@ def seal(
                 user_id=t.user_id,
                 sealed_dek=crypto.seal(t.public_key, dek),
             )
-            for t in targets
+            for t in targets[compartment]
         ]
-    )
-    return record
+    Record.objects.bulk_create(made)
+    RecordKey.objects.bulk_create(keys)
+    return made
 
 
 def _user_rows(user, record: Record):
