@@ -43,11 +43,9 @@ def language(get_response: Callable[[HttpRequest], HttpResponse]):
     follow it either (DESIGN.md, "Channels").
     """
     supported = {code for code, _name in settings.LANGUAGES}
-    portal_hosts = set(settings.CORRIDOR_PORTAL_HOSTS)
-
     def middleware(request: HttpRequest) -> HttpResponse:
         host = request.META.get("HTTP_HOST", "").split(":")[0]
-        on_portal = host in portal_hosts
+        on_portal = host in settings.CORRIDOR_PORTAL_HOSTS
         if on_portal:
             # A portal host sees only the portal (SecureDrop's two apps, one per audience).
             request.urlconf = "intake.portal_host_urls"

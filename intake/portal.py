@@ -80,3 +80,17 @@ def end(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         PortalSession.objects.filter(id=parts[0]).delete()
     response.delete_cookie(COOKIE, samesite="Strict")
     return response
+
+
+def restart(request: HttpRequest) -> Portal:
+    """Drop the current portal session (if any) and start a new one, new key and cookie."""
+    parts = sessions.portal_session_from_cookie(request.COOKIES.get(COOKIE))
+    if parts is not None:
+        PortalSession.objects.filter(id=parts[0]).delete()
+    row_id, key, cookie = sessions.new_portal_session()
+    return Portal(row_id, key, {}, cookie)
+
+
+def purge_expired() -> int:
+    deleted, _ = PortalSession.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

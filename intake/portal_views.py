@@ -122,6 +122,11 @@ def apply(request: HttpRequest) -> HttpResponse:
     p.state["at"] = question.id if question is not None else None
     if question is None:
         response = _render(request, "portal/review.html", {"rows": _review(q, answers, request)})
+    elif request.method == "GET" and p.cookie and not answers:
+        # A first look stores nothing: the session row is made by the first answer.
+        return _render(
+            request, "portal/question.html", _question_context(request, question, answers)
+        )
     else:
         response = _render(
             request, "portal/question.html", _question_context(request, question, answers, error)
@@ -200,7 +205,7 @@ def duress(request: HttpRequest) -> HttpResponse:
     if p is None or "enrolled" not in p.state:
         return redirect("portal:home")
     choice = request.POST.get("choice", "")
-    if choice.isdigit() and int(choice) < codenames.DURESS_CHOICES:
+    if choice in {str(n) for n in range(codenames.DURESS_CHOICES)}:
         case = Case.objects.filter(pk=p.state["enrolled"]).first()
         if case is not None:
             service.choose_duress(case, int(choice))
@@ -251,7 +256,7 @@ def login(request: HttpRequest) -> HttpResponse:
     case = found.case
     if case is not None and found.duress:
         service.duress_login(case)
-    p = portal.load_or_start(request)
+    p = portal.restart(request)  # a fresh session and key at every login (no fixation)
     # After duress, even the real codename sees an empty inbox: no case in the session.
     usable = case is not None and not found.duress and not case.duress
     p.state = {"case": str(case.pk) if usable else None, "key": found.secret.private_key.hex()}
@@ -275,11 +280,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
         return redirect("portal:login")
     shown = messages.inbox(case_id or _NOBODY, key)
     messages.mark_read(case_id or _NOBODY, [m["id"] for m in shown])
-    status = _status(case_id)
+    # A later status would prove the codename real: show it only beside a message.
+    status = _status(case_id if shown else None)
     response = _render(
         request,
         "portal/inbox.html",
-        {"messages": shown, "status": status, "sent": request.GET.get("sent") == "1"},
+        {
+            "messages": shown,
+            "status": status,
+            "sent": request.GET.get("sent") == "1",
+            "update": _update_fields(request.LANGUAGE_CODE),
+        },
     )
     return portal.save(p, response)
 

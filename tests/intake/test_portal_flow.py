@@ -29,8 +29,12 @@ class _Cookies:
 
 
 def current_question(client) -> str | None:
-    state = portal.load(_Cookies(client)).state
-    return state.get("at")
+    loaded = portal.load(_Cookies(client))
+    if loaded is None:  # a first look stores no session: the first question is asked
+        from intake.questionnaire import current
+
+        return current().next_question({}).id
+    return loaded.state.get("at")
 
 
 def apply(client, answers: dict = SOLDIER) -> tuple[str, str, list[str]]:
@@ -354,3 +358,56 @@ def test_an_update_from_an_unknown_codename_stores_nothing(client_ru, programme)
     response = client_ru.post("/portal/inbox/update/", {"situation": "front"})
     assert response["Location"] == "/portal/inbox/?sent=1"
     assert not Case.objects.exists()
+
+
+def test_a_reissued_codename_opens_its_inbox_despite_older_messages(client_ru, programme):
+    codename, _phrase, _duress = apply(client_ru)
+    case = Case.objects.get()
+    messages.to_applicant(case, "Старое", actor=programme.users["operator"])
+    from intake import service
+
+    new = service.reissue_codename(case, actor=programme.users["case_officer"]).codename
+    status, _loc, code, html = _inbox_page(client_ru, new)
+    assert code == 200 and "Старое" not in html  # sealed to the old codename: skipped
+
+
+def test_a_later_status_is_not_shown_without_a_message(client_ru, programme):
+    codename, _phrase, _duress = apply(client_ru)
+    Case.objects.update(status=Case.Status.VERIFIED)
+    assert _inbox_page(client_ru, codename)[3] == _inbox_page(client_ru, codenames.new_codename())[3]
+
+
+def test_an_odd_duress_choice_is_ignored_not_a_crash(client_ru, programme):
+    apply(client_ru)
+    assert client_ru.post("/portal/apply/duress/", {"choice": "²"}).status_code == 200
+
+
+def test_each_login_starts_a_new_portal_session(client_ru, programme):
+    codename, _phrase, _duress = apply(client_ru)
+    before = client_ru.cookies["corridor_portal"].value
+    login(client_ru, codename)
+    assert client_ru.cookies["corridor_portal"].value != before
+    from intake.models import PortalSession
+
+    assert PortalSession.objects.count() == 1
+
+
+def test_a_first_look_at_the_questionnaire_stores_nothing(client, programme):
+    from intake.models import PortalSession
+
+    for _ in range(5):
+        assert client.get("/portal/apply/").status_code == 200
+    assert not PortalSession.objects.exists()
+
+
+def test_a_portal_host_sees_only_the_portal(client, programme, settings):
+    settings.CORRIDOR_PORTAL_HOSTS = ["portal.example.org"]
+    settings.ALLOWED_HOSTS = ["portal.example.org", "testserver"]
+    from corridor import middleware  # noqa: F401  (reads the setting per request)
+
+    page = client.get("/", HTTP_HOST="portal.example.org")
+    assert page.status_code == 200 and 'class="brand"' in page.content.decode()
+    login_page = client.get("/login/", HTTP_HOST="portal.example.org").content.decode()
+    assert 'name="codename"' in login_page and 'name="password"' not in login_page
+    for staff_url in ("/staff/", "/audit/", "/cases/", "/intake/hotline/", "/enrol/"):
+        assert client.get(staff_url, HTTP_HOST="portal.example.org").status_code == 404
