@@ -53,8 +53,10 @@ test-postgres: $(VENV)/.dev system-deps-test messages
 	test -n "$$DATABASE_URL" || (echo "set DATABASE_URL=postgres://..." && exit 2)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:cacheprovider
 
+# Benchmarks print JSON (docs/performance.md). On SQLite unless DATABASE_URL names PostgreSQL.
 bench: $(VENV)/.dev
 	$(BIN)/python bench/vault.py
+	$(BIN)/python bench/intake.py
 
 # The README's pictures, from a throwaway demo database and a real server.
 screenshots: $(VENV)/.dev system-deps-test messages

@@ -43,6 +43,7 @@ def language(get_response: Callable[[HttpRequest], HttpResponse]):
     follow it either (DESIGN.md, "Channels").
     """
     supported = {code for code, _name in settings.LANGUAGES}
+
     def middleware(request: HttpRequest) -> HttpResponse:
         host = request.META.get("HTTP_HOST", "").split(":")[0]
         on_portal = host in settings.CORRIDOR_PORTAL_HOSTS

@@ -4,8 +4,10 @@ from intake import portal
 
 
 class Command(BaseCommand):
-    help = ("Portal maintenance. 'purge-sessions' deletes expired portal sessions (run it with "
-            "clearsessions, e.g. hourly): a row outlives its key only until then.")
+    help = (
+        "Portal maintenance. 'purge-sessions' deletes expired portal sessions (run it with "
+        "clearsessions, e.g. hourly): a row outlives its key only until then."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="operation", required=True)
