@@ -37,7 +37,7 @@ run: $(BIN)/corridor messages
 	$(BIN)/corridor migrate -v 0
 	test -f var/keys/escrow.pub || $(BIN)/corridor keys init
 	$(BIN)/corridor demo
-	$(BIN)/corridor serve 127.0.0.1:8000
+	$(BIN)/corridor worker --no-startup-delay -v 0 & $(BIN)/corridor serve 127.0.0.1:8000
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@
     corridor audit verify        walk the audit chain; non-zero exit names the first broken link
     corridor keys init|status|recover --user NAME|rekey-team TEAM --user NAME
                                  key operations (docs/vault.md)
+    corridor worker [--batch]    run queued deliveries and background tasks (the outbox)
     corridor questionnaire check [FILE]
                                  validate a questionnaire definition
     corridor <command> ...       any other management command (migrate, check, ...)
@@ -27,6 +28,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if argv[0] == "serve":
         argv = ["runserver", *(argv[1:] or ["127.0.0.1:8000"])]
+    elif argv[0] == "worker":  # the outbox worker (django-tasks-db); see its --help
+        argv = ["db_worker", *argv[1:]]
     execute_from_command_line(["corridor", *argv])
 
 

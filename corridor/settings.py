@@ -98,7 +98,15 @@ INSTALLED_APPS = [
     "cases",
     "vault",
     "intake",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# The delivery outbox (DESIGN.md, "Background work"): tasks are rows written in the same
+# transaction as the change that causes them; `corridor worker` runs them, on SQLite for
+# development and PostgreSQL in production (SELECT … FOR UPDATE SKIP LOCKED there).
+# Task arguments carry identifiers only, never personal data.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

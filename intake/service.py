@@ -101,10 +101,25 @@ def choose_duress(case: Case, choice: int) -> None:
 
 @transaction.atomic
 def duress_login(case: Case) -> None:
-    """He was forced to log in. The case is compromised and flagged, its escort tasks are
-    cancelled (every copy of their keys deleted), and the case's team and each field unit whose
-    task was cancelled get an alert on their dashboards. (Delivery to phones and the bot goes
-    through the outbox when background work lands.)"""
+    """He was forced to log in. The login itself only queues the work (one outbox row), so
+    that its response takes no longer than any other login's; the worker then runs
+    ``duress_effects``. A repeated duress login queues nothing new."""
+    from intake.tasks import duress_effects
+
+    if case.duress:
+        return
+    # One cheap statement now, so the real codename shows an empty inbox from this moment on.
+    Case.objects.filter(pk=case.pk).update(duress=True)
+    duress_effects.enqueue(str(case.pk))
+
+
+@transaction.atomic
+def duress_effects_now(case: Case) -> None:
+    """The case is compromised and flagged, its escort tasks are cancelled (every copy of their
+    keys deleted), and the case's team and each field unit whose task was cancelled get an
+    alert on their dashboards. Runs once per case."""
+    if case.status == Case.Status.COMPROMISED and case.alerts.exists():
+        return
     workflow.mark_duress(case)
     units = {}
     for task in case.records.filter(compartment=ESCORT).exclude(ciphertext=b""):

@@ -23,6 +23,13 @@ SOLDIER = {
 }
 
 
+def run_worker() -> None:
+    """`corridor worker --batch`: run everything queued in the outbox, then stop."""
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
 class _Cookies:
     def __init__(self, client):
         self.COOKIES = {k: v.value for k, v in client.cookies.items()}
@@ -165,6 +172,9 @@ def test_a_duress_login_compromises_the_case_and_cancels_escort_tasks(client_ru,
     six = codename.split()[:6]
     _status, _loc, _code, html = _inbox_page(client_ru, " ".join([*six, duress[2]]))
     assert "Секретный план" not in html
+    case.refresh_from_db()
+    assert case.duress and task.keys.exists()  # the login only queued the work
+    run_worker()
     case.refresh_from_db()
     assert case.status == Case.Status.COMPROMISED and case.duress
     assert not task.keys.exists()
@@ -314,6 +324,7 @@ def test_an_officer_issues_a_new_codename_after_duress(client_ru, programme):
     codename, _phrase, duress = apply(client_ru)
     client_ru.post("/portal/apply/duress/", {"choice": "0"})
     _inbox_page(client_ru, " ".join([*codename.split()[:6], duress[0]]))
+    run_worker()
     case = Case.objects.get()
     assert case.duress
     officer = programme.staff.client(programme.users["case_officer"])
@@ -412,3 +423,23 @@ def test_a_portal_host_sees_only_the_portal(client, programme, settings):
     assert 'name="codename"' in login_page and 'name="password"' not in login_page
     for staff_url in ("/staff/", "/audit/", "/cases/", "/intake/hotline/", "/enrol/"):
         assert client.get(staff_url, HTTP_HOST="portal.example.org").status_code == 404
+
+
+def test_a_duress_login_does_barely_more_work_than_any_other(client_ru, programme):
+    """The effects run in the worker; the login only flags the case and queues one row."""
+    codename, _phrase, duress = apply(client_ru)
+    client_ru.post("/portal/apply/duress/", {"choice": "1"})
+    six = codename.split()[:6]
+
+    def statements(text):
+        client_ru.post("/portal/logout/")
+        with CaptureQueriesContext(connection) as queries:
+            client_ru.post("/portal/login/", {"codename": text})
+        return len(queries.captured_queries)
+
+    unknown = statements(codenames.new_codename())
+    forced = statements(" ".join([*six, duress[1]]))
+    assert forced - unknown <= 2
+    assert not Event.objects.filter(action="duress_login").exists()  # not yet: the worker's job
+    again = statements(" ".join([*six, duress[1]]))
+    assert again <= unknown + 1  # a repeated duress login queues nothing more
