@@ -317,11 +317,19 @@ def reply(request: HttpRequest) -> HttpResponse:
     if p is None:
         return redirect("portal:login")
     text = request.POST.get("text", "").strip()[:4000]
-    if text and case_id is not None:
-        case = Case.objects.filter(pk=case_id, duress=False).first()
-        if case is not None:
-            messages.from_applicant(case, text)
-    # Unknown and duress sessions get the same answer, and nothing is stored.
+    case = _writable_case(case_id)
+    if text and case is not None:
+        messages.from_applicant(case, text)
+    return _sent(p)
+
+
+def _writable_case(case_id) -> Case | None:
+    """The session's case, unless unknown or under duress (then nothing is stored)."""
+    return Case.objects.filter(pk=case_id or _NOBODY, duress=False).first()
+
+
+def _sent(p: portal.Portal) -> HttpResponse:
+    """The same answer whether or not anything was stored."""
     return portal.save(p, redirect(f"{_inbox_url()}?sent=1"))
 
 
@@ -366,11 +374,10 @@ def update(request: HttpRequest) -> HttpResponse:
             answers[qid] = validate(q.by_id(qid), request.POST.get(qid))
         except (AnswerError, KeyError):
             continue
-    case = Case.objects.filter(pk=case_id or _NOBODY, duress=False).first()
+    case = _writable_case(case_id)
     if case is not None and any(v not in (None, "") for v in answers.values()):
         service.recontact(case, q, answers, channel=Case.Channel.PORTAL)
-    # Unknown and duress sessions get the same answer, and nothing is stored.
-    return portal.save(p, redirect(f"{_inbox_url()}?sent=1"))
+    return _sent(p)
 
 
 def _inbox_url() -> str:

@@ -24,10 +24,15 @@ SOLDIER = {
 
 
 def run_worker() -> None:
-    """`corridor worker --batch`: run everything queued in the outbox, then stop."""
-    from django.core.management import call_command
+    """Run everything queued in the outbox the way `corridor worker` does (claim, call, record),
+    inside the test's transaction: the real command closes the connection between tasks, which
+    a test transaction on PostgreSQL does not survive (see the transactional test below)."""
+    from django_tasks_db.models import DBTaskResult
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    for result in DBTaskResult.objects.ready():
+        result.claim("test-worker")
+        value = result.task.call(*result.task_result.args, **result.task_result.kwargs)
+        result.set_successful(value)
 
 
 class _Cookies:
@@ -443,3 +448,16 @@ def test_a_duress_login_does_barely_more_work_than_any_other(client_ru, programm
     assert not Event.objects.filter(action="duress_login").exists()  # not yet: the worker's job
     again = statements(" ".join([*six, duress[1]]))
     assert again <= unknown + 1  # a repeated duress login queues nothing more
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_command_runs_the_duress_effects(client, programme):
+    from django.core.management import call_command
+
+    client.cookies["corridor_language"] = "en"
+    codename, _phrase, duress = apply(client)
+    client.post("/portal/apply/duress/", {"choice": "3"})
+    _inbox_page(client, " ".join([*codename.split()[:6], duress[3]]))
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    case = Case.objects.get()
+    assert case.status == Case.Status.COMPROMISED and case.alerts.exists()
