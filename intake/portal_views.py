@@ -317,19 +317,16 @@ def reply(request: HttpRequest) -> HttpResponse:
     if p is None:
         return redirect("portal:login")
     text = request.POST.get("text", "").strip()[:4000]
-    case = _writable_case(case_id)
-    if text and case is not None:
-        messages.from_applicant(case, text)
-    return _sent(p)
+    return _queue_write(p, case_id, {"text": text})
 
 
-def _writable_case(case_id) -> Case | None:
-    """The session's case, unless unknown or under duress (then nothing is stored)."""
-    return Case.objects.filter(pk=case_id or _NOBODY, duress=False).first()
+def _queue_write(p: portal.Portal, case_id, payload: dict) -> HttpResponse:
+    """Seal what he wrote to the workers' key and queue it: the same work and the same answer
+    for a real, an unknown and a duress session (the worker drops what has no case)."""
+    from intake.tasks import applicant_write
+    from vault.delivery import seal_for_worker
 
-
-def _sent(p: portal.Portal) -> HttpResponse:
-    """The same answer whether or not anything was stored."""
+    applicant_write.enqueue(case_id or "", seal_for_worker(payload))
     return portal.save(p, redirect(f"{_inbox_url()}?sent=1"))
 
 
@@ -374,10 +371,7 @@ def update(request: HttpRequest) -> HttpResponse:
             answers[qid] = validate(q.by_id(qid), request.POST.get(qid))
         except (AnswerError, KeyError):
             continue
-    case = _writable_case(case_id)
-    if case is not None and any(v not in (None, "") for v in answers.values()):
-        service.recontact(case, q, answers, channel=Case.Channel.PORTAL)
-    return _sent(p)
+    return _queue_write(p, case_id, {"update": answers})
 
 
 def _inbox_url() -> str:

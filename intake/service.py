@@ -143,3 +143,15 @@ def reissue_codename(case: Case, *, actor) -> Submission:
     workflow.clear_duress(case, actor=actor)
     audit("codename_reissued", actor=actor, object_type="case", object_id=case.number)
     return Submission(case, codename, phrase, codenames.duress_words(parsed.six))
+
+
+@transaction.atomic
+def applicant_wrote(case: Case, payload: dict) -> None:
+    """Store what the applicant wrote on the portal: a message and/or a second-stage update."""
+    if payload.get("text"):
+        messages.from_applicant(case, payload["text"][:4000])
+    update = {k: v for k, v in (payload.get("update") or {}).items() if v not in (None, "")}
+    if update:
+        from intake.questionnaire import current
+
+        recontact(case, current(), update, channel=Case.Channel.PORTAL)

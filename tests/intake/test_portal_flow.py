@@ -218,6 +218,11 @@ def test_the_applicant_replies_and_staff_can_read_it(client_ru, programme):
     login(client_ru, codename)
     response = client_ru.post("/portal/inbox/reply/", {"text": "Я уже на фронте"})
     assert response["Location"] == "/portal/inbox/?sent=1"
+    assert not Message.objects.exists()  # queued, sealed to the workers' key
+    from django_tasks_db.models import DBTaskResult
+
+    assert "Я уже на фронте" not in repr(list(DBTaskResult.objects.values()))
+    run_worker()
     message = Message.objects.get(direction="in")
     operator = programme.users["operator"]
     from tests.vault.conftest import private_of
@@ -232,6 +237,7 @@ def test_a_reply_from_an_unknown_codename_is_dropped_silently(client_ru, program
     login(client_ru, codenames.new_codename())
     response = client_ru.post("/portal/inbox/reply/", {"text": "hello"})
     assert response["Location"] == "/portal/inbox/?sent=1"
+    run_worker()
     assert not Message.objects.exists()
 
 
@@ -357,6 +363,7 @@ def test_a_second_stage_update_from_the_portal_joins_the_same_case(client_ru, pr
     )
     login(client_ru, codename)
     client_ru.post("/portal/inbox/update/", {"situation": "front", "area": "48.1, 37.6"})
+    run_worker()
     case = Case.objects.get()
     update = case.records.get(kind="recontact")
     operator = programme.users["operator"]
@@ -373,6 +380,7 @@ def test_an_update_from_an_unknown_codename_stores_nothing(client_ru, programme)
     login(client_ru, codenames.new_codename())
     response = client_ru.post("/portal/inbox/update/", {"situation": "front"})
     assert response["Location"] == "/portal/inbox/?sent=1"
+    run_worker()
     assert not Case.objects.exists()
 
 
@@ -461,3 +469,19 @@ def test_the_real_worker_command_runs_the_duress_effects(client, programme):
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     case = Case.objects.get()
     assert case.status == Case.Status.COMPROMISED and case.alerts.exists()
+
+
+def test_writing_from_a_real_or_an_unknown_codename_does_the_same_work(client_ru, programme):
+    codename, _phrase, _duress = apply(client_ru)
+    shapes = []
+    for name in (codename, codenames.new_codename()):
+        login(client_ru, name)
+        with CaptureQueriesContext(connection) as queries:
+            client_ru.post("/portal/inbox/reply/", {"text": "Я здесь"})
+        shapes.append(
+            [
+                re.sub(r"'[^']*'|\d+|X'[0-9a-fA-F]*'", "?", q["sql"])[:60]
+                for q in queries.captured_queries
+            ]
+        )
+    assert shapes[0] == shapes[1]
