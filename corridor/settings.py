@@ -254,6 +254,9 @@ CORRIDOR_PROGRAMME_DIR = str(BASE_DIR / "programmes" / CORRIDOR_PROGRAMME)
 CORRIDOR_PORTAL_HOSTS = [h for h in os.getenv("CORRIDOR_PORTAL_HOSTS", "").split(",") if h]
 # Tor Browser posts with "Origin: http://<onion>" while nginx says the scheme is https.
 CSRF_TRUSTED_ORIGINS = [f"http://{h}" for h in CORRIDOR_PORTAL_HOSTS if h.endswith(".onion")]
+# The programme's published channels, shown on the portal's "how to recognise us" page.
+CORRIDOR_BOT_NAME = os.getenv("CORRIDOR_BOT_NAME", "")
+CORRIDOR_HOTLINE = os.getenv("CORRIDOR_HOTLINE", "")
 CORRIDOR_PORTAL_IDLE_SECONDS = envint("CORRIDOR_PORTAL_IDLE_SECONDS", str(20 * 60))
 # Flood limits (intake/limits.py): per portal session, and for the whole portal per minute.
 CORRIDOR_PORTAL_SESSION_SUBMISSIONS = envint("CORRIDOR_PORTAL_SESSION_SUBMISSIONS", "3")

@@ -39,8 +39,8 @@ class Programme:
     onion_address: str = next(
         (h for h in settings.CORRIDOR_PORTAL_HOSTS if h.endswith(".onion")), ""
     )
-    bot_name: str = ""
-    hotline: str = ""
+    bot_name: str = settings.CORRIDOR_BOT_NAME
+    hotline: str = settings.CORRIDOR_HOTLINE
 
 
 def _render(request, template: str, context: dict | None = None, status: int = 200):
@@ -83,9 +83,7 @@ def _question_context(request, question, answers: dict, error: str = "") -> dict
         "label": question.text(language),
         "help": question.help_text(language),
         "choices": [(c.value, question.choice_label(c.value, language)) for c in question.choices],
-        "value": ""
-        if value is None
-        else ("yes" if value is True else "no" if value is False else value),
+        "value": _shown(question, value),
         "error": error,
         "number": number,
         "total": len(visible),
@@ -145,6 +143,18 @@ def _after(q, answers: dict, question):
     return q.next_question(answers)
 
 
+def _shown(question, value) -> str:
+    """An answer as the applicant typed it: dates as DD.MM.YYYY, yes/no as the form's values."""
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "yes" if value else "no"
+    if question.type == "date":
+        year, month, day = str(value).split("-")
+        return f"{day}.{month}.{year}"
+    return str(value)
+
+
 def _review(q, answers: dict, request) -> list[tuple[str, str]]:
     language = request.LANGUAGE_CODE
     rows = []
@@ -157,7 +167,7 @@ def _review(q, answers: dict, request) -> list[tuple[str, str]]:
         elif question.type == "yesno":
             shown = _("yes") if value else _("no")
         else:
-            shown = str(value)
+            shown = _shown(question, value)
         rows.append((question.text(language), shown))
     return rows
 

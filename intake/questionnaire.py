@@ -216,12 +216,17 @@ def _number(question: Question, text: str) -> int:
 
 def _date(question: Question, text: str) -> str:
     parsed = None
+    looks_like_a_date = bool(
+        re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{1,2}-\d{1,2}", text)
+    )
     for form in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y"):
         try:
             parsed = datetime.strptime(text, form).date()  # noqa: DTZ007 (a date, no time)
             break
         except ValueError:
             continue
+    if parsed is None and looks_like_a_date:
+        raise AnswerError(_("This date does not exist. Check the day and the month."))
     if parsed is None or parsed < date(1900, 1, 1):
         raise AnswerError(_("Please give a date as DD.MM.YYYY."))
     if question.validation.get("past") and parsed > timezone.localdate():

@@ -23,8 +23,8 @@ def table(language: str) -> dict:
             {
                 "id": item["id"],
                 "label": item["label"].get(language) or item["label"]["en"],
-                "low": low,
-                "high": high,
+                "low": _amount(low),
+                "high": _amount(high),
             }
         )
     return {
@@ -33,3 +33,8 @@ def table(language: str) -> dict:
         "rows": rows,
         "conditions": [c.get(language) or c["en"] for c in data["conditions"]],
     }
+
+
+def _amount(usd: int) -> str:
+    """1000000 -> "1 000 000" (a narrow space, as Russian and Ukrainian write thousands)."""
+    return f"{int(usd):,}".replace(",", "\u202f")

@@ -33,6 +33,19 @@ def _read_answers(request: HttpRequest, questions) -> tuple[dict, dict]:
     return answers, errors
 
 
+def _condition(questionnaire, question, language: str) -> str:
+    """'Only if “Who is writing?” is “I am a serviceman”' in the operator's language."""
+    if not question.when:
+        return ""
+    other = questionnaire.by_id(question.when["question"])
+    wanted = question.when.get("in") or [question.when.get("equals")]
+    answers = ", ".join(other.choice_label(str(v), language) for v in wanted)
+    return _("Only if “%(question)s” is: %(answers)s") % {
+        "question": other.text(language),
+        "answers": answers,
+    }
+
+
 def _form_rows(questionnaire, language: str, answers: dict, errors: dict, raw=None) -> list[dict]:
     rows = []
     for question in questionnaire.questions:
@@ -47,7 +60,7 @@ def _form_rows(questionnaire, language: str, answers: dict, errors: dict, raw=No
                 ],
                 "value": "" if value is None else value,
                 "error": errors.get(question.id, ""),
-                "when": question.when,
+                "when": _condition(questionnaire, question, language),
             }
         )
     return rows
@@ -196,3 +209,21 @@ def watch_list(request: HttpRequest) -> HttpResponse:
 def watch_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
     watchlist.remove(entry_id, actor=request.user)
     return redirect("intake:watch_list")
+
+
+@require_POST
+@permission_required("accounts.record_intake", raise_exception=True)
+def hotline_duress(request: HttpRequest, number: str) -> HttpResponse:
+    """Record which offered duress word the caller chose (an index, never the word)."""
+    case = access.case_for_user(request.user, number)
+    choice = request.POST.get("choice", "")
+    if choice in {"0", "1", "2", "3"}:
+        service.choose_duress(case, int(choice))
+        messages.success(
+            request,
+            _("The caller's duress word is recorded for case %(number)s.")
+            % {"number": case.number},
+        )
+    else:
+        messages.error(request, _("No duress word was chosen."))
+    return redirect("intake:hotline")

@@ -47,7 +47,7 @@ def test_a_bad_answer_keeps_everything_typed_and_saves_nothing(programme):
     client = _client(programme, "operator")
     page = client.post("/intake/hotline/", {**CALL, "born": "31.02.1994"})
     html = page.content.decode()
-    assert page.status_code == 200 and "Please give a date as DD.MM.YYYY." in html
+    assert page.status_code == 200 and "This date does not exist" in html
     assert "в/ч 12345" in html and not Case.objects.exists()
 
 
@@ -206,3 +206,17 @@ def test_a_flood_of_identical_applications_costs_no_more_per_case(programme):
             q, {"who": "serviceman", "name": "Одинаков Иван"}, channel="portal", language="ru"
         ).case
     assert CaseLink.objects.filter(case=last).count() == duplicates.MAX_LINKS
+
+
+def test_the_operator_records_the_callers_duress_word(programme):
+    client = _client(programme, "operator")
+    client.post("/intake/hotline/", {**CALL, "give_codename": "1"})
+    case = Case.objects.get()
+    client.post(f"/intake/hotline/{case.number}/duress/", {"choice": "2"})
+    case.applicant_key.refresh_from_db()
+    assert case.applicant_key.duress_choice == 2
+
+
+def test_conditions_on_the_hotline_form_are_in_words(programme):
+    html = _client(programme, "operator").get("/intake/hotline/").content.decode()
+    assert "Only if “Who is writing?” is: I am a serviceman" in html

@@ -328,7 +328,9 @@ def test_there_is_no_public_verify_page(client, programme):
 
 def test_the_reward_table_comes_from_the_schedule(client_ru, programme):
     html = client_ru.get("/portal/p/rewards/").content.decode()
-    assert "500000" in html and "Combat helicopter" in html and "25000–35000" in html
+    assert (
+        "500\u202f000" in html and "Combat helicopter" in html and "25\u202f000–35\u202f000" in html
+    )
 
 
 def test_an_officer_issues_a_new_codename_after_duress(client_ru, programme):

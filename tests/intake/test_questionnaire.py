@@ -63,7 +63,8 @@ def test_valid_answers_are_normalised(qid, raw, stored):
 
 @pytest.mark.parametrize(("qid", "raw", "message"), [
     ("who", "general", "Please choose one of the options."),
-    ("born", "31.02.1994", "Please give a date as DD.MM.YYYY."),
+    ("born", "31.02.1994", "This date does not exist. Check the day and the month."),
+    ("born", "yesterday", "Please give a date as DD.MM.YYYY."),
     ("born", "01.01.2999", "This date cannot be in the future."),
     ("phone", "call me", "This does not look like a phone number."),
     ("area", "95, 200", "These coordinates are out of range."),
