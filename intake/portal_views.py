@@ -315,6 +315,8 @@ def _status(case_id) -> str:
     }
     if case is not None and case.status in later:
         return later[case.status]
+    if case is not None:  # only passed in when there are messages to show
+        return _("Your application has been received. Our messages to you are below.")
     return _("Your application has been received. We will answer here. Log in again later.")
 
 
