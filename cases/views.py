@@ -70,6 +70,9 @@ def triage(request: HttpRequest) -> HttpResponse:
     waiting = access.triage_queue(request.user)
     if request.method == "POST":
         chosen = list(waiting.filter(number__in=request.POST.getlist("case")))
+        if request.POST.get("operation") == "discard" and not request.POST.get("confirmed"):
+            # Discarding destroys data: list what would go and ask once more.
+            return render(request, "cases/triage_confirm.html", {"chosen": chosen})
         if request.POST.get("operation") == "discard":
             n = workflow.discard_unverified(chosen, actor=request.user)
             messages.success(

@@ -169,7 +169,15 @@ def test_a_supervisor_bulk_discards_portal_cases(programme, flood):
     client = _client(programme, "supervisor")
     page = client.get("/cases/triage/").content.decode()
     assert all(c.number in page for c in flood)
-    client.post("/cases/triage/", {"case": [c.number for c in flood[:4]], "operation": "discard"})
+    asked = client.post(
+        "/cases/triage/", {"case": [c.number for c in flood[:4]], "operation": "discard"}
+    )
+    assert "This cannot be undone." in asked.content.decode()
+    assert all(not c.records.count() == 0 for c in flood[:4])  # nothing destroyed yet
+    client.post(
+        "/cases/triage/",
+        {"case": [c.number for c in flood[:4]], "operation": "discard", "confirmed": "1"},
+    )
     for case in flood[:4]:
         case.refresh_from_db()
         assert case.status == Case.Status.REJECTED and not case.unverified
@@ -183,7 +191,7 @@ def test_a_supervisor_bulk_discards_portal_cases(programme, flood):
 def test_triage_is_for_supervisors_only(programme, flood):
     assert _client(programme, "operator").get("/cases/triage/").status_code == 403
     response = _client(programme, "operator").post(
-        "/cases/triage/", {"case": [flood[0].number], "operation": "discard"}
+        "/cases/triage/", {"case": [flood[0].number], "operation": "discard", "confirmed": "1"}
     )
     assert response.status_code == 403
     flood[0].refresh_from_db()
