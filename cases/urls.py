@@ -9,4 +9,5 @@ urlpatterns = [
     path("alerts/<int:alert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/new-codename/", views.new_codename, name="new_codename"),
+    path("<str:number>/reply/", views.reply, name="reply"),
 ]

@@ -106,3 +106,26 @@ def acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     """Any member of the alerted team acknowledges an alert (field liaisons included)."""
     workflow.acknowledge_alert(alert_id, actor=request.user)
     return redirect("accounts:dashboard")
+
+
+@require_http_methods(["POST"])
+def reply(request: HttpRequest, number: str) -> HttpResponse:
+    """A staff message to the applicant, sealed to the correspondence compartment. Operational
+    content (a point, a window, a signal) belongs in a signed instruction, not here."""
+    case = access.case_for_user(request.user, number)
+    text = request.POST.get("text", "").strip()
+    if not text or len(text) > 4000:
+        messages.error(request, _("Write a message of at most 4000 characters."))
+    elif case.duress:
+        messages.error(
+            request,
+            _("The applicant is under duress: nothing reaches him until he has a new codename."),
+        )
+    else:
+        from cases import messages as case_messages
+
+        case_messages.to_applicant(case, text, actor=request.user)
+        messages.success(
+            request, _("Message sent. The applicant reads it after logging in with his codename.")
+        )
+    return redirect("cases:detail", number=case.number)

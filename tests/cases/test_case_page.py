@@ -73,3 +73,19 @@ def test_the_dashboard_counts_only_visible_cases(programme, case):
     client = _client(programme, "operator")
     html = client.get("/").content.decode()
     assert '<th scope="row">All</th><td>1</td>' in html.replace("\n", "")
+
+
+def test_staff_reply_from_the_case_page_reaches_the_portal_inbox(programme, client):
+    from intake import service
+    from intake.questionnaire import current
+
+    submission = service.submit(current(), {"who": "serviceman"}, channel="portal", language="ru")
+    case = submission.case
+    staff_client = _client(programme, "operator")
+    assert "Write to the applicant" in staff_client.get(f"/cases/{case.number}/").content.decode()
+    assert staff_client.get(f"/cases/{case.number}/reply/").status_code == 405
+    staff_client.post(f"/cases/{case.number}/reply/", {"text": "Мы на связи."})
+    client.post("/portal/login/", {"codename": submission.codename})
+    assert "Мы на связи." in client.get("/portal/inbox/").content.decode()
+    outsider = _client(programme, "finance_officer")
+    assert outsider.post(f"/cases/{case.number}/reply/", {"text": "x"}).status_code == 404
