@@ -10,4 +10,5 @@ urlpatterns = [
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/new-codename/", views.new_codename, name="new_codename"),
     path("<str:number>/reply/", views.reply, name="reply"),
+    path("<str:number>/move/<slug:name>/", views.move, name="move"),
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access, workflow
+from cases import access, states, workflow
 from intake import questionnaire
 from vault import records, sessions
 from vault.policy import POLICY
@@ -58,6 +58,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "compartments": compartments,
             "locked_session": locked_session,
             "no_access": records.NoAccess.message,
+            "moves": states.allowed(case, request.user),
         },
     )
 
@@ -128,4 +129,17 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
         messages.success(
             request, _("Message sent. The applicant reads it after logging in with his codename.")
         )
+    return redirect("cases:detail", number=case.number)
+
+
+@require_http_methods(["POST"])
+def move(request: HttpRequest, number: str, name: str) -> HttpResponse:
+    """One step of the workflow (cases/states.py decides whether it is allowed)."""
+    from cases import states
+
+    case = access.case_for_user(request.user, number)
+    try:
+        states.move(case, name, actor=request.user)
+    except states.TransitionRefused as refusal:
+        messages.error(request, str(refusal.message))
     return redirect("cases:detail", number=case.number)

@@ -9,10 +9,9 @@ from accounts.models import Team
 from audit.log import record as audit
 from cases.models import Alert, Case, CaseLink
 from cases.numbering import next_case_number
+from cases.states import TransitionRefused
 
-
-class TransitionRefused(Exception):
-    """The guard refused; ``message`` is safe to show."""
+__all__ = ["TransitionRefused"]
 
 
 def intake_team() -> Team | None:

@@ -1,0 +1,145 @@
+"""The case state machine: one table of transitions, each with its guard.
+
+``TRANSITIONS`` is the single source of truth: ``cases.states.move`` enforces it, the case page
+offers exactly the moves it allows, and ``corridor workflow diagram`` draws it into
+docs/workflow.md (a test fails when the drawing is stale). Preconditions that later apps fill
+(a plan with point and window, every relative safe) are named functions that refuse until the
+app that owns the data exists.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from audit.log import record as audit
+from cases.models import Case
+
+S = Case.Status
+
+
+class TransitionRefused(Exception):
+    """The guard refused; ``message`` is safe to show."""
+
+    def __init__(self, message):
+        super().__init__("transition refused")
+        self.message = message
+
+
+# --- named preconditions --------------------------------------------------------------------
+
+
+def plan_has_point_and_window(case: Case) -> str | None:
+    """Scheduling needs an approved plan with a point and a window. Exit plans arrive with the
+    planning app; until then this refuses, so no case can be scheduled without one."""
+    return str(_("There is no approved plan with a point and a window yet."))
+
+
+def family_is_safe(case: Case) -> str | None:
+    """A plan marked "family first" needs every relative marked safe. Relatives arrive with the
+    family app; until then this refuses."""
+    return str(_("The family's relocation cannot be confirmed yet."))
+
+
+def not_restricted_without_names(case: Case) -> str | None:
+    if case.restricted and not case.grants.exists():
+        return str(_("A restricted case needs at least one named person."))
+    return None
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: object
+    sources: tuple[str, ...]
+    target: str
+    capability: str
+    preconditions: tuple[Callable[[Case], str | None], ...] = ()
+
+
+ACTIVE = (
+    S.NEW,
+    S.SCREENING,
+    S.INTENT_REGISTERED,
+    S.VERIFIED,
+    S.PLANNING,
+    S.SCHEDULED,
+    S.IN_PROGRESS,
+)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("screen", _("Start screening"), (S.NEW,), S.SCREENING, "screen_cases"),
+    Transition("register_intent", _("Register intent (not yet at the front)"), (S.SCREENING,),
+               S.INTENT_REGISTERED, "screen_cases"),
+    Transition("verify", _("Mark verified"), (S.SCREENING, S.INTENT_REGISTERED), S.VERIFIED,
+               "screen_cases"),
+    Transition("plan", _("Start planning"), (S.VERIFIED,), S.PLANNING, "plan_exits"),
+    Transition("schedule", _("Schedule the exit"), (S.PLANNING,), S.SCHEDULED, "plan_exits",
+               (plan_has_point_and_window, family_is_safe)),
+    Transition("start", _("Exit under way"), (S.SCHEDULED,), S.IN_PROGRESS, "plan_exits"),
+    Transition("receive", _("Received"), (S.IN_PROGRESS,), S.RECEIVED, "plan_exits"),
+    Transition("register", _("Registered as POW"), (S.RECEIVED,), S.REGISTERED, "plan_exits"),
+    Transition("close", _("Close"), (S.REGISTERED,), S.CLOSED, "screen_cases"),
+    Transition("make_dormant", _("Mark dormant (contact lost)"), ACTIVE[:4], S.DORMANT,
+               "screen_cases"),
+    Transition("reopen", _("Reopen"), (S.DORMANT,), S.SCREENING, "screen_cases"),
+    Transition("withdraw", _("Withdrawn by the applicant"), (*ACTIVE, S.DORMANT), S.WITHDRAWN,
+               "screen_cases"),
+    Transition("reject", _("Reject (not genuine)"), (S.NEW, S.SCREENING, S.INTENT_REGISTERED),
+               S.REJECTED, "screen_cases"),
+    Transition("compromise", _("Mark compromised"), (*ACTIVE, S.DORMANT), S.COMPROMISED,
+               "screen_cases"),
+    Transition("fail", _("Mark failed"), (S.SCHEDULED, S.IN_PROGRESS), S.FAILED, "plan_exits"),
+)  # fmt: skip
+BY_NAME = {t.name: t for t in TRANSITIONS}
+
+
+def allowed(case: Case, user) -> list[Transition]:
+    """The moves this user may try from the case's state (preconditions are checked on move)."""
+    return [
+        t
+        for t in TRANSITIONS
+        if case.status in t.sources and user.has_perm(f"accounts.{t.capability}")
+    ]
+
+
+@transaction.atomic
+def move(case: Case, name: str, *, actor) -> Case:
+    """Apply transition ``name``, or raise TransitionRefused with a reason to show."""
+    transition = BY_NAME.get(name)
+    if transition is None:
+        raise TransitionRefused(_("No such step."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status not in transition.sources:
+        raise TransitionRefused(_("This step is not possible from the case's current state."))
+    if not actor.has_perm(f"accounts.{transition.capability}"):
+        raise TransitionRefused(_("Your role does not allow this step."))
+    for precondition in (not_restricted_without_names, *transition.preconditions):
+        reason = precondition(case)
+        if reason:
+            raise TransitionRefused(reason)
+    before = case.status
+    case.status = transition.target
+    case.save(update_fields=["status"])
+    audit(
+        "case_transition",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        transition=name,
+        before=before,
+        after=transition.target,
+    )
+    return case
+
+
+def mermaid() -> str:
+    """The state diagram, generated from TRANSITIONS (docs/workflow.md)."""
+    lines = ["stateDiagram-v2", "    [*] --> new"]
+    for t in TRANSITIONS:
+        guard = " [guarded]" if t.preconditions else ""
+        for source in t.sources:
+            lines.append(f"    {source} --> {t.target}: {t.name}{guard}")
+    lines.append("    closed --> [*]")
+    return "\n".join(lines) + "\n"

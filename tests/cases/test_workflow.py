@@ -1,0 +1,82 @@
+"""The case state machine: every transition allowed from each source, and every guard refusing."""
+
+import pytest
+from django.core.management import call_command
+
+from audit.models import Event
+from cases import states
+from cases.models import Case
+from tests.vault.conftest import make_case
+
+MOVES = [(t.name, source) for t in states.TRANSITIONS for source in t.sources]
+
+
+@pytest.mark.parametrize(("name", "source"), MOVES)
+def test_every_transition_from_each_source(programme, name, source):
+    transition = states.BY_NAME[name]
+    case = make_case(programme.teams["planning"], status=source)
+    officer = programme.users["case_officer"]  # holds screen_cases and plan_exits
+    if transition.preconditions:
+        with pytest.raises(states.TransitionRefused):
+            states.move(case, name, actor=officer)
+        case.refresh_from_db()
+        assert case.status == source
+        return
+    moved = states.move(case, name, actor=officer)
+    assert moved.status == transition.target
+    event = Event.objects.filter(action="case_transition").latest("seq")
+    assert event.detail == {"transition": name, "before": source, "after": transition.target}
+    assert event.actor == officer and event.object_id == case.number
+
+
+@pytest.mark.parametrize("name", [t.name for t in states.TRANSITIONS])
+def test_every_transition_is_refused_from_a_state_it_does_not_start_from(programme, name):
+    transition = states.BY_NAME[name]
+    wrong = next(s for s in Case.Status.values if s not in transition.sources)
+    case = make_case(programme.teams["planning"], status=wrong)
+    with pytest.raises(states.TransitionRefused):
+        states.move(case, name, actor=programme.users["case_officer"])
+    case.refresh_from_db()
+    assert case.status == wrong
+
+
+@pytest.mark.parametrize(
+    "role", ["operator", "field_liaison", "finance_officer", "auditor", "admin"]
+)
+def test_roles_without_the_capability_are_refused(programme, role):
+    case = make_case(programme.teams["intake"], status=Case.Status.NEW)
+    with pytest.raises(states.TransitionRefused):
+        states.move(case, "screen", actor=programme.users[role])
+    assert not Event.objects.filter(action="case_transition").exists()
+
+
+def test_scheduling_needs_a_plan_and_a_safe_family(programme):
+    from django.utils import translation
+
+    case = make_case(programme.teams["planning"], status=Case.Status.PLANNING)
+    with translation.override("en"), pytest.raises(states.TransitionRefused) as refusal:
+        states.move(case, "schedule", actor=programme.users["case_officer"])
+    assert "plan" in str(refusal.value.message)
+    assert states.family_is_safe(case)  # refuses until the family app exists
+
+
+def test_the_diagram_in_docs_is_current():
+    call_command("workflow", "diagram", "--check")
+
+
+def test_the_case_page_offers_only_allowed_steps(programme):
+    case = make_case(programme.teams["intake"], status=Case.Status.NEW)
+    officer = programme.staff.client(programme.users["case_officer"])
+    officer.cookies["corridor_language"] = "en"
+    html = officer.get(f"/cases/{case.number}/").content.decode()
+    assert "Start screening" in html and "Mark verified" not in html
+    officer.post(f"/cases/{case.number}/move/screen/")
+    officer.post(f"/cases/{case.number}/move/verify/")
+    case.refresh_from_db()
+    assert case.status == Case.Status.VERIFIED
+    operator = programme.staff.client(programme.users["operator"])
+    operator.post(f"/cases/{case.number}/move/plan/")
+    case.refresh_from_db()
+    assert case.status == Case.Status.VERIFIED
+    outsider = programme.staff.client(programme.users["finance_officer"])
+    assert outsider.post(f"/cases/{case.number}/move/plan/").status_code == 404
