@@ -15,3 +15,29 @@ def status_counts(user) -> list[tuple[str, int]]:
         .order_by()
     )
     return [(label, counts[value]) for value, label in Case.Status.choices if counts.get(value)]
+
+
+def queue(user, name: str):
+    """The cases of one console queue, from the user's visible cases (metadata only)."""
+    from django.db.models import Q
+
+    from cases.access import visible_cases
+
+    cases = visible_cases(user)
+    active = ~Q(status__in=[Case.Status.CLOSED, Case.Status.REJECTED, Case.Status.WITHDRAWN])
+    if name == "new":
+        return cases.filter(status=Case.Status.NEW, assignee=None, unverified=False)
+    if name == "mine":
+        return cases.filter(active, assignee=user)
+    if name == "flagged":
+        return cases.filter(active).filter(Q(watchlist_match=True) | Q(duress=True))
+    if name == "duplicates":
+        return cases.filter(active, links__kind="possible_duplicate").distinct()
+    raise KeyError(name)
+
+
+QUEUES = ("new", "mine", "flagged", "duplicates")
+
+
+def queue_counts(user) -> dict[str, int]:
+    return {name: queue(user, name).count() for name in QUEUES}

@@ -6,9 +6,11 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("triage/", views.triage, name="triage"),
+    path("queue/<slug:name>/", views.queue, name="queue"),
     path("alerts/<int:alert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/new-codename/", views.new_codename, name="new_codename"),
     path("<str:number>/reply/", views.reply, name="reply"),
+    path("<str:number>/assign/", views.assign, name="assign"),
     path("<str:number>/move/<slug:name>/", views.move, name="move"),
 ]

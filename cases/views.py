@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access, states, workflow
+from cases import access, queues, states, workflow
 from intake import questionnaire
 from vault import records, sessions
 from vault.policy import POLICY
@@ -17,7 +17,7 @@ from vault.policy import POLICY
 def case_list(request: HttpRequest) -> HttpResponse:
     cases = access.visible_cases(request.user).select_related("team").order_by("-created_at")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "cases/list.html", {"page": page})
+    return render(request, "cases/list.html", {"page": page, "tabs": _tabs(request.user)})
 
 
 # Record kinds in words (cases/templates/cases/detail.html).
@@ -59,6 +59,11 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "locked_session": locked_session,
             "no_access": records.NoAccess.message,
             "moves": states.allowed(case, request.user),
+            "assignable": (
+                case.team.members.order_by("username")
+                if case.team_id and request.user.has_perm("accounts.assign_cases")
+                else []
+            ),
         },
     )
 
@@ -141,5 +146,44 @@ def move(request: HttpRequest, number: str, name: str) -> HttpResponse:
     try:
         states.move(case, name, actor=request.user)
     except states.TransitionRefused as refusal:
+        messages.error(request, str(refusal.message))
+    return redirect("cases:detail", number=case.number)
+
+
+QUEUE_TITLES = {
+    "new": gettext_lazy("New and unassigned"), "mine": gettext_lazy("Assigned to me"),
+    "flagged": gettext_lazy("Flagged (watch list, duress)"),
+    "duplicates": gettext_lazy("Possible duplicates"),
+}  # fmt: skip
+
+
+@require_GET
+def queue(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in queues.QUEUES or not request.user.has_perm("accounts.view_team_cases"):
+        raise Http404
+    cases = queues.queue(request.user, name).select_related("team", "assignee")
+    page = Paginator(cases.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/list.html",
+        {"page": page, "title": QUEUE_TITLES[name], "tabs": _tabs(request.user), "current": name},
+    )
+
+
+def _tabs(user) -> list[tuple[str, object, int]]:
+    counts = queues.queue_counts(user)
+    return [(name, QUEUE_TITLES[name], counts[name]) for name in queues.QUEUES]
+
+
+@require_http_methods(["POST"])
+def assign(request: HttpRequest, number: str) -> HttpResponse:
+    case = access.case_for_user(request.user, number)
+    from accounts.models import User
+
+    chosen = request.POST.get("assignee", "")
+    assignee = User.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+    try:
+        workflow.assign(case, assignee, actor=request.user)
+    except workflow.TransitionRefused as refusal:
         messages.error(request, str(refusal.message))
     return redirect("cases:detail", number=case.number)

@@ -4,6 +4,7 @@ transaction. (The full state machine arrives with the cases issue; intake needs 
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
 from audit.log import record as audit
@@ -154,3 +155,21 @@ def acknowledge_alert(alert_id: int, *, actor) -> bool:
     alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
     audit("alert_acknowledged", actor=actor, object_type="case", object_id=alert.case.number)
     return True
+
+
+@transaction.atomic
+def assign(case: Case, assignee, *, actor) -> None:
+    """A supervisor gives the case to a member of its team (or takes it back with None)."""
+    if not actor.has_perm("accounts.assign_cases"):
+        raise TransitionRefused(_("Only a supervisor assigns cases."))
+    if assignee is not None and not assignee.memberships.filter(team_id=case.team_id).exists():
+        raise TransitionRefused(_("Cases are assigned to members of the case's team."))
+    case.assignee = assignee
+    case.save(update_fields=["assignee"])
+    audit(
+        "case_assigned",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        assignee=getattr(assignee, "pk", None),
+    )
