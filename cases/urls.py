@@ -12,5 +12,6 @@ urlpatterns = [
     path("<str:number>/new-codename/", views.new_codename, name="new_codename"),
     path("<str:number>/reply/", views.reply, name="reply"),
     path("<str:number>/assign/", views.assign, name="assign"),
+    path("<str:number>/note/", views.add_note, name="note"),
     path("<str:number>/move/<slug:name>/", views.move, name="move"),
 ]

@@ -187,3 +187,16 @@ def assign(request: HttpRequest, number: str) -> HttpResponse:
     except workflow.TransitionRefused as refusal:
         messages.error(request, str(refusal.message))
     return redirect("cases:detail", number=case.number)
+
+
+@require_http_methods(["POST"])
+def add_note(request: HttpRequest, number: str) -> HttpResponse:
+    """An internal note, sealed in the identity compartment like the answers (staff only)."""
+    case = access.case_for_user(request.user, number)
+    text = request.POST.get("note", "").strip()
+    if not text or len(text) > 4000:
+        messages.error(request, _("Write a note of at most 4000 characters."))
+    else:
+        workflow.add_note(case, text, actor=request.user)
+        messages.success(request, _("Note saved."))
+    return redirect("cases:detail", number=case.number)

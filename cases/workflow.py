@@ -173,3 +173,14 @@ def assign(case: Case, assignee, *, actor) -> None:
         object_id=case.number,
         assignee=getattr(assignee, "pk", None),
     )
+
+
+@transaction.atomic
+def add_note(case: Case, text: str, *, actor) -> None:
+    """Internal notes are personal data: sealed to the identity compartment's readers."""
+    from vault import records
+    from vault.policy import IDENTITY
+
+    records.seal(case, IDENTITY, {"note": text}, kind="note", actor=actor)
+    touch(case)
+    audit("note_added", actor=actor, object_type="case", object_id=case.number)

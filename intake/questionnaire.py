@@ -434,6 +434,7 @@ def display(values: dict, language: str) -> list[tuple[str, str]]:
 
 _EXTRA_LABELS = {
     "call_note": gettext_lazy("Note of the call"),
+    "note": gettext_lazy("Note"),
     "phrase": gettext_lazy("Recognition phrase"),
     "text": gettext_lazy("Text"),
     "created_at": gettext_lazy("Created"),

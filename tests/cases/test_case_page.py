@@ -89,3 +89,13 @@ def test_staff_reply_from_the_case_page_reaches_the_portal_inbox(programme, clie
     assert "Мы на связи." in client.get("/portal/inbox/").content.decode()
     outsider = _client(programme, "finance_officer")
     assert outsider.post(f"/cases/{case.number}/reply/", {"text": "x"}).status_code == 404
+
+
+def test_an_internal_note_is_sealed_and_shown_to_readers_only(programme, case):
+    client = _client(programme, "operator")
+    client.post(f"/cases/{case.number}/note/", {"note": "Проверить номер части"})
+    note = case.records.get(kind="note")
+    assert "Проверить".encode() not in bytes(note.ciphertext)
+    assert "Проверить номер части" in client.get(f"/cases/{case.number}/").content.decode()
+    assert not records.can_open(programme.users["finance_officer"], note)
+    assert Event.objects.filter(action="note_added", object_id=case.number).exists()
