@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("triage/", views.triage, name="triage"),
+    path("search/", views.search_view, name="search"),
     path("queue/<slug:name>/", views.queue, name="queue"),
     path("alerts/<int:alert_id>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<str:number>/", views.case_detail, name="detail"),

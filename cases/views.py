@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access, queues, states, workflow
@@ -200,3 +201,38 @@ def add_note(request: HttpRequest, number: str) -> HttpResponse:
         workflow.add_note(case, text, actor=request.user)
         messages.success(request, _("Note saved."))
     return redirect("cases:detail", number=case.number)
+
+
+SEARCH_KINDS = [
+    ("phone", gettext_lazy("Phone number")),
+    ("full_name", gettext_lazy("Name")),
+    ("service_number", gettext_lazy("Service number")),
+]
+
+
+@sensitive_post_parameters("value")
+@require_http_methods(["GET", "POST"])
+def search_view(request: HttpRequest) -> HttpResponse:
+    """By case number, or (posted, never in a URL) by phone, name or service number."""
+    from cases import search
+    from vault import sessions
+
+    if not request.user.has_perm("accounts.view_team_cases"):
+        raise Http404
+    found, searched = [], False
+    number = request.GET.get("number", "").strip()
+    if number:
+        found, searched = list(access.visible_cases(request.user).filter(number=number)), True
+    elif request.method == "POST":
+        kind, value = request.POST.get("kind", ""), request.POST.get("value", "")[:200]
+        searched = True
+        if kind in dict(SEARCH_KINDS) and value.strip():
+            try:
+                found = search.search(request.user, sessions.private_key(request), kind, value)
+            except sessions.Locked:
+                messages.error(request, _("Your session holds no key. Log out and in again."))
+    return render(
+        request,
+        "cases/search.html",
+        {"found": found, "searched": searched, "kinds": SEARCH_KINDS, "number": number},
+    )

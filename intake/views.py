@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import access
+from cases import access, search
 from cases.models import Case
 from intake import service, watchlist
 from intake.models import WatchEntry
 from intake.questionnaire import AnswerError, current, validate
-from vault import blind, records
+from vault import blind
 
 
 def _read_answers(request: HttpRequest, questions) -> tuple[dict, dict]:
@@ -108,24 +108,6 @@ def call_script() -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
-def _phone_matches(user, private, phone: str) -> list[Case]:
-    """Cases whose phone index matches, confirmed by decrypting with the user's own keys."""
-    try:
-        wanted = blind.normalise_phone(phone)
-        candidate_ids = blind.candidates("phone", phone)
-    except blind.NotIndexable:
-        return []
-    found = []
-    for case in access.visible_cases(user).filter(pk__in=candidate_ids):
-        for record in case.records.filter(compartment="identity"):
-            if records.can_open(user, record):
-                values = records.decrypt(record, records.data_key(user, private, record))
-                if wanted in {str(v) for v in values.values()}:
-                    found.append(case)
-                    break
-    return found
-
-
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @permission_required("accounts.record_intake", raise_exception=True)
@@ -143,7 +125,7 @@ def later_call(request: HttpRequest) -> HttpResponse:
         found = list(access.visible_cases(request.user).filter(number=number))
     elif phone:
         try:
-            found = _phone_matches(request.user, sessions.private_key(request), phone)
+            found = search.search(request.user, sessions.private_key(request), "phone", phone)
         except sessions.Locked:
             messages.error(request, _("Your session holds no key. Log out and in again."))
     if request.method == "POST" and not searching:
