@@ -16,6 +16,8 @@ from vault.policy import POLICY
 
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("accounts.view_team_cases"):
+        raise Http404  # field liaisons, finance, auditors and admins see no case pages at all
     cases = access.visible_cases(request.user).select_related("team").order_by("-created_at")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(request, "cases/list.html", {"page": page, "tabs": _tabs(request.user)})
