@@ -86,9 +86,12 @@ def test_every_url_is_in_the_table():
     assert set(STAFF_URLS) == set(GET) | set(POST) | ELSEWHERE
 
 
-def _url(route: str, case_number: str) -> str:
+def _url(route: str, case_number: str, user_id: int = 1) -> str:
+    """A concrete URL: the given case, a real user for <int:user_id> (ids differ between
+    databases), and ids that match nothing for the other integers."""
     values = {"number": case_number, "name": "screen", "slug": "new"}
-    route = re.sub(r"<int:\w+>", "1", route)
+    route = route.replace("<int:user_id>", str(user_id))
+    route = re.sub(r"<int:\w+>", "999999", route)
     route = re.sub(r"<(?:str|slug):(\w+)>", lambda m: values[m.group(1)], route)
     return "/" + route
 
@@ -109,7 +112,7 @@ def test_get_matrix(programme, clients, name):
         if name == "cases:queue"
         else STAFF_URLS[name]
     )
-    url = _url(route, case.number)
+    url = _url(route, case.number, programme.users["operator"].pk)
     got = " ".join(str(clients[role].get(url).status_code) for role in ROLES)
     assert got == GET[name], url
 
