@@ -33,10 +33,23 @@ def queue(user, name: str):
         return cases.filter(active).filter(Q(watchlist_match=True) | Q(duress=True))
     if name == "duplicates":
         return cases.filter(active, links__kind="possible_duplicate").distinct()
+    if name == "overdue":
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        due = timezone.now() - timedelta(days=settings.CORRIDOR_SCREENING_DAYS)
+        return cases.filter(
+            status__in=[Case.Status.NEW, Case.Status.SCREENING],
+            unverified=False,
+            restricted=False,
+            created_at__lt=due,
+        )
     raise KeyError(name)
 
 
-QUEUES = ("new", "mine", "flagged", "duplicates")
+QUEUES = ("new", "mine", "overdue", "flagged", "duplicates")
 
 
 def queue_counts(user) -> dict[str, int]:

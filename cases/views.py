@@ -155,6 +155,7 @@ def move(request: HttpRequest, number: str, name: str) -> HttpResponse:
 
 QUEUE_TITLES = {
     "new": gettext_lazy("New and unassigned"), "mine": gettext_lazy("Assigned to me"),
+    "overdue": gettext_lazy("Screening overdue"),
     "flagged": gettext_lazy("Flagged (watch list, duress)"),
     "duplicates": gettext_lazy("Possible duplicates"),
 }  # fmt: skip

@@ -41,7 +41,8 @@ def open_case(*, channel: str, language: str, actor=None, unverified: bool = Fal
 
 
 def touch(case: Case) -> None:
-    """Record activity; a restricted case keeps no dates in clear (vault.records.restrict)."""
+    """Record activity (it keeps a case from going dormant); a restricted case keeps no dates
+    in clear (vault.records.restrict)."""
     if not case.restricted:
         case.updated_at = timezone.now()
         case.save(update_fields=["updated_at"])
@@ -184,3 +185,56 @@ def add_note(case: Case, text: str, *, actor) -> None:
     records.seal(case, IDENTITY, {"note": text}, kind="note", actor=actor)
     touch(case)
     audit("note_added", actor=actor, object_type="case", object_id=case.number)
+
+
+# States from which silence makes a case dormant (later states are in the field's hands).
+QUIET_STATES = (
+    Case.Status.NEW,
+    Case.Status.SCREENING,
+    Case.Status.INTENT_REGISTERED,
+    Case.Status.VERIFIED,
+)
+
+
+@transaction.atomic
+def mark_dormant_after_silence(now=None) -> list[str]:
+    """Cases without contact for CORRIDOR_DORMANT_AFTER_DAYS become dormant (system step)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.CORRIDOR_DORMANT_AFTER_DAYS)
+    quiet = Case.objects.select_for_update().filter(
+        status__in=QUIET_STATES, restricted=False, updated_at__lt=cutoff
+    )
+    numbers = []
+    for case in quiet:
+        before = case.status
+        case.status = Case.Status.DORMANT
+        case.save(update_fields=["status"])
+        audit(
+            "case_transition",
+            object_type="case",
+            object_id=case.number,
+            transition="dormant_after_silence",
+            before=before,
+            after=Case.Status.DORMANT,
+        )
+        numbers.append(case.number)
+    return numbers
+
+
+def reopen_on_contact(case: Case) -> None:
+    """New contact from the applicant reopens a dormant case for screening."""
+    if case.status == Case.Status.DORMANT:
+        case.status = Case.Status.SCREENING
+        case.save(update_fields=["status"])
+        audit(
+            "case_transition",
+            object_type="case",
+            object_id=case.number,
+            transition="reopen_on_contact",
+            before=Case.Status.DORMANT,
+            after=Case.Status.SCREENING,
+        )

@@ -254,6 +254,11 @@ CORRIDOR_PROGRAMME_DIR = str(BASE_DIR / "programmes" / CORRIDOR_PROGRAMME)
 CORRIDOR_PORTAL_HOSTS = [h for h in os.getenv("CORRIDOR_PORTAL_HOSTS", "").split(",") if h]
 # Tor Browser posts with "Origin: http://<onion>" while nginx says the scheme is https.
 CSRF_TRUSTED_ORIGINS = [f"http://{h}" for h in CORRIDOR_PORTAL_HOSTS if h.endswith(".onion")]
+# Case deadlines (programme settings): a new case should be screened within this many days; a
+# case without contact for this many days becomes dormant (`corridor cases mark-dormant`,
+# daily) and reopens when the applicant makes contact again.
+CORRIDOR_SCREENING_DAYS = envint("CORRIDOR_SCREENING_DAYS", "2")
+CORRIDOR_DORMANT_AFTER_DAYS = envint("CORRIDOR_DORMANT_AFTER_DAYS", "30")
 # The programme's published channels, shown on the portal's "how to recognise us" page.
 CORRIDOR_BOT_NAME = os.getenv("CORRIDOR_BOT_NAME", "")
 CORRIDOR_HOTLINE = os.getenv("CORRIDOR_HOTLINE", "")
