@@ -5,6 +5,7 @@ that is well formed but unknown, a real one with an empty inbox, a duress login 
 after duress all end on the same inbox page, with the same status and the same queries.
 """
 
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -273,6 +274,20 @@ def login(request: HttpRequest) -> HttpResponse:
     return portal.save(p, redirect("portal:inbox"))
 
 
+def codename_session(view):
+    """Views behind a codename login get (session, case id or None, applicant key); without a
+    login they send the applicant to the codename page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        p, case_id, key = _logged_in(request)
+        if p is None:
+            return redirect("portal:login")
+        return view(request, p, case_id, key, *args, **kwargs)
+
+    return wrapper
+
+
 def _logged_in(request) -> tuple[portal.Portal | None, str | None, bytes | None]:
     p = portal.load(request)
     if p is None or "key" not in p.state:
@@ -284,10 +299,8 @@ def _logged_in(request) -> tuple[portal.Portal | None, str | None, bytes | None]
 @sensitive_variables("key")
 @never_cache
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    p, case_id, key = _logged_in(request)
-    if p is None:
-        return redirect("portal:login")
+@codename_session
+def inbox(request: HttpRequest, p, case_id, key) -> HttpResponse:
     shown = messages.inbox(case_id or _NOBODY, key)
     messages.mark_read(case_id or _NOBODY, [m["id"] for m in shown])
     # A later status would prove the codename real: show it only beside a message.
@@ -324,10 +337,8 @@ def _status(case_id) -> str:
 @sensitive_post_parameters("text")
 @never_cache
 @require_POST
-def reply(request: HttpRequest) -> HttpResponse:
-    p, case_id, _key = _logged_in(request)
-    if p is None:
-        return redirect("portal:login")
+@codename_session
+def reply(request: HttpRequest, p, case_id, _key) -> HttpResponse:
     text = request.POST.get("text", "").strip()[:4000]
     return _queue_write(p, case_id, {"text": text})
 
@@ -371,11 +382,9 @@ def _update_fields(language: str) -> list[dict]:
 @sensitive_post_parameters()
 @never_cache
 @require_POST
-def update(request: HttpRequest) -> HttpResponse:
+@codename_session
+def update(request: HttpRequest, p, case_id, _key) -> HttpResponse:
     """A re-contact from the portal, through the same intake service as the hotline's."""
-    p, case_id, _key = _logged_in(request)
-    if p is None:
-        return redirect("portal:login")
     q = current()
     answers = {}
     for qid in UPDATE_QUESTIONS:
@@ -393,10 +402,8 @@ def _inbox_url() -> str:
 @login_not_required
 @never_cache
 @require_POST
-def delete_message(request: HttpRequest, message_id: int) -> HttpResponse:
-    p, case_id, _key = _logged_in(request)
-    if p is None:
-        return redirect("portal:login")
+@codename_session
+def delete_message(request: HttpRequest, p, case_id, _key, message_id: int) -> HttpResponse:
     messages.delete_read_operational(case_id or _NOBODY, message_id)
     return portal.save(p, redirect("portal:inbox"))
 
