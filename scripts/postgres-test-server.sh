@@ -27,7 +27,7 @@ export DEBIAN_FRONTEND=noninteractive
 if ! dpkg-query -W -f='${Status}' postgresql 2>/dev/null | grep -q "install ok installed" \
   || ! command -v pg_lsclusters >/dev/null; then
   say "installing Debian package postgresql"
-  $SUDO apt-get update -qq
+  $SUDO apt-get update -qq >&2
   $SUDO env LANG=C.UTF-8 LC_ALL=C.UTF-8 apt-get install -y -qq postgresql >/dev/null
 fi
 
@@ -39,7 +39,9 @@ fi
 status=$(pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1 == v && $2 == c {print $4}')
 if [ "$status" != "online" ]; then
   say "starting cluster $PG_VERSION/$PG_CLUSTER"
-  $SUDO pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start
+  # pg_ctlcluster prints notes such as "Removed stale pid file." on stdout: keep stdout
+  # for the URL alone.
+  $SUDO pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start >&2
 fi
 PORT=$(pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$PG_CLUSTER" '$1 == v && $2 == c {print $3}')
 
