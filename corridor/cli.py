@@ -2,7 +2,11 @@
 
     corridor serve [addr:port]   development server (default 127.0.0.1:8000)
     corridor demo                load the demo programme and print demo logins
-    corridor audit verify        walk the audit chain; non-zero exit names the first broken link
+    corridor audit verify [--checkpoints FILE]
+                                 walk the audit chain (and check it against signed checkpoints);
+                                 non-zero exit names the first broken link or checkpoint
+    corridor audit checkpoint [--output FILE]
+                                 print (and append to FILE) a signed checkpoint of the chain head
     corridor keys init|status|recover --user NAME|rekey-team TEAM --user NAME
                                  key operations (docs/vault.md)
     corridor worker [--batch]    run queued deliveries and background tasks (the outbox)

@@ -23,6 +23,21 @@ def verify(message: bytes, signature: bytes) -> bool:
     return crypto.verify_signature(keyring().signing_public, message, signature)
 
 
+# Domain separation: a checkpoint signature covers this prefix, which no key statement
+# ("corridor-key|...") starts with, so neither kind of signature can pass as the other.
+_CHECKPOINT = b"corridor-audit-checkpoint-v1\n"
+
+
+def sign_checkpoint(statement: bytes) -> bytes:
+    """Sign an audit checkpoint's statement (audit/checkpoint.py builds it)."""
+    return sign(_CHECKPOINT + statement)
+
+
+def verify_checkpoint(statement: bytes, signature: bytes) -> bool:
+    """Whether the programme signed exactly this audit checkpoint statement."""
+    return verify(_CHECKPOINT + statement, signature)
+
+
 def _statement(key) -> bytes:
     from vault.models import ApplicantKey, StaffKey, TeamKey
 
