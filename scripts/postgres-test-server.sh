@@ -69,6 +69,8 @@ BEGIN
 END
 \$\$;
 ALTER ROLE $DB_USER WITH LOGIN CREATEDB PASSWORD '$DB_PASSWORD';
+-- The leak test drops its scratch database WITH (FORCE), which must end any session in it.
+GRANT pg_signal_backend TO $DB_USER;
 SQL
 if [ "$(echo "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | as_postgres_psql -tA)" != "1" ]; then
   say "creating database $DB_NAME"

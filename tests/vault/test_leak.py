@@ -87,6 +87,24 @@ def test_nothing_leaks_into_a_sqlite_file(tmp_path, key_directory):
     _assert_nothing_leaks(files, tmp_path, result.stdout + result.stderr)
 
 
+def _drop_database(admin_url: str, name: str) -> None:
+    """Drop the scratch database. A server process of another role (autovacuum, say) can hold
+    it for a moment and WITH (FORCE) may not end it: wait and try again rather than fail the
+    leak test over its clean-up."""
+    import time
+
+    import psycopg
+
+    for _attempt in range(20):
+        try:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            time.sleep(0.5)
+    raise AssertionError(f"could not drop the scratch database {name}")
+
+
 @pytest.mark.skipif(
     not os.getenv("DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL run"
 )
@@ -106,8 +124,7 @@ def test_nothing_leaks_into_a_pg_dump(tmp_path, key_directory):
         assert dump.returncode == 0, dump.stderr.decode(errors="replace")
         _assert_nothing_leaks({"pg_dump": dump.stdout}, tmp_path, result.stdout + result.stderr)
     finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(admin_url, name)
 
 
 def test_the_scan_finds_a_plaintext_canary(tmp_path):
