@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from audit.log import record as audit
 from cases.models import Case, Message
-from cases.workflow import reopen_on_contact, touch
+from cases.workflow import contact, touch
 from vault import records
 from vault.crypto import DecryptionFailed
 from vault.policy import CORRESPONDENCE
@@ -20,8 +20,7 @@ def from_applicant(case: Case, text: str, *, kind: str = "message") -> Message:
     message = Message.objects.create(
         record=record, case=case, direction=Message.Direction.FROM_APPLICANT
     )
-    touch(case)
-    reopen_on_contact(case)
+    contact(case)
     return message
 
 

@@ -61,10 +61,16 @@ class Case(models.Model):
     # Set explicitly by the workflow (not auto_now): a restricted case keeps only the year here,
     # its true dates are sealed (vault.records.restrict).
     updated_at = models.DateTimeField(default=timezone.now)
+    # The applicant's last contact (intake, a message, a later call or visit): silence is
+    # measured from here, not from staff activity. Year only on a restricted case, as above.
+    last_contact_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "team"])]
+        indexes = [
+            models.Index(fields=["status", "team"]),
+            models.Index(fields=["status", "last_contact_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -172,3 +178,36 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"alert {self.pk}"
+
+
+class AccessRequest(models.Model):
+    """A supervisor's request to name a person on a restricted case (or to restrict the case
+    to named people). It takes effect only when a second, different supervisor approves it
+    (cases/restriction.py)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a second supervisor")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_requests")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                condition=models.Q(status="pending"),
+                name="accessrequest_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"access request {self.pk}"

@@ -1,9 +1,127 @@
-"""Case lists and counts for the console. Workflow metadata only: nothing here decrypts."""
+"""The console's queues and their counts. Workflow metadata only: nothing here decrypts.
 
-from django.db.models import Count
+Every queue is a condition (a ``Q``) over the cases the user may see (cases/access.py), so a
+page lists a queue with one query and the navigation counts every queue with one more.
 
-from cases.access import visible_cases
-from cases.models import Case
+Some overdue reasons and "scheduled today" need dates that later apps own: the exit window
+(planning's escort tasks) and the capture card (reception, Geneva Convention III Art. 70: at
+capture or within a week of arrival). They are named hooks below that match no case until
+those apps record the dates. Nothing is hidden meanwhile: the ``schedule`` transition refuses
+until a plan exists (cases/states.py), so no case can yet be in the states they watch.
+Restricted cases keep only a year in clear, so the date-driven reasons cannot see them; their
+named users watch them on the case page.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.access import triage_queue, visible_cases
+from cases.models import Case, CaseLink
+
+S = Case.Status
+NOTHING = Q(pk__isnull=True)  # matches no row (the primary key is never null)
+OPEN = ~Q(status__in=[S.CLOSED, S.REJECTED, S.WITHDRAWN])
+
+
+# --- hooks for dates owned by later apps (each matches nothing until its app exists) -------
+
+
+def window_passed_without_report(now) -> Q:
+    """Scheduled or under way, the exit window is over and no field report came. Windows live
+    in planning's escort tasks, which do not exist yet."""
+    return NOTHING
+
+
+def capture_card_due(now) -> Q:
+    """Received, and the capture card not yet sent within the week (Art. 70). Custody and
+    capture cards belong to the reception app, which does not exist yet."""
+    return NOTHING
+
+
+def window_today(now) -> Q:
+    """A scheduled exit whose window opens today (planning's escort tasks)."""
+    return NOTHING
+
+
+# --- the queues ----------------------------------------------------------------------------
+
+
+def screening_overdue(now) -> Q:
+    due = now - timedelta(days=settings.CORRIDOR_SCREENING_DAYS)
+    return Q(
+        status__in=[S.NEW, S.SCREENING], unverified=False, restricted=False, created_at__lt=due
+    )
+
+
+def recontact_due(now) -> Q:
+    """Intent registered or verified, and the applicant silent for the re-contact interval:
+    someone should reach out before the case drifts into dormancy."""
+    due = now - timedelta(days=settings.CORRIDOR_RECONTACT_DAYS)
+    return Q(
+        status__in=[S.INTENT_REGISTERED, S.VERIFIED], restricted=False, last_contact_at__lt=due
+    )
+
+
+def _conditions(user, now) -> dict[str, Q]:
+    duplicate = Exists(
+        CaseLink.objects.filter(case=OuterRef("pk"), kind=CaseLink.Kind.POSSIBLE_DUPLICATE)
+    )
+    return {
+        "new": Q(status=S.NEW, assignee=None, unverified=False),
+        "mine": OPEN & Q(assignee=user),
+        "overdue": (
+            screening_overdue(now)
+            | recontact_due(now)
+            | window_passed_without_report(now)
+            | capture_card_due(now)
+        ),
+        "today": Q(status=S.SCHEDULED) & window_today(now),
+        "flagged": OPEN & (Q(watchlist_match=True) | Q(duress=True)),
+        "duplicates": OPEN & duplicate,
+    }
+
+
+QUEUES = ("new", "mine", "overdue", "today", "flagged", "duplicates")
+TITLES = {
+    "new": _("New and unassigned"),
+    "mine": _("Assigned to me"),
+    "overdue": _("Overdue"),
+    "today": _("Scheduled today"),
+    "flagged": _("Flagged (watch list, duress)"),
+    "duplicates": _("Possible duplicates"),
+}
+# Shown on a queue page whose hook still waits for a later app.
+WAITING = {
+    "overdue": _(
+        "Overdue here: screening past its deadline and applicants silent past the re-contact "
+        "interval. Passed exit windows and due capture cards join once exits are planned and "
+        "receptions recorded."
+    ),
+    "today": _("Exits are listed here once exit plans with windows are recorded."),
+}
+
+
+def queue(user, name: str, now=None):
+    """The cases of one console queue, from the user's visible cases (metadata only)."""
+    condition = _conditions(user, now or timezone.now())[name]  # KeyError: no such queue
+    return visible_cases(user).filter(condition)
+
+
+def queue_counts(user, now=None) -> dict[str, int]:
+    """Every queue's count in one query (the navigation shows them on every staff page)."""
+    if not user.has_perm("accounts.view_team_cases"):
+        return {}
+    conditions = _conditions(user, now or timezone.now())
+    counts = Case.objects.filter(pk__in=visible_cases(user).values("pk")).aggregate(
+        **{name: Count("pk", filter=conditions[name]) for name in QUEUES}
+    )
+    if user.has_perm("accounts.triage_portal"):
+        counts["triage"] = triage_queue(user).count()
+    return counts
 
 
 def status_counts(user) -> list[tuple[str, int]]:
@@ -15,42 +133,3 @@ def status_counts(user) -> list[tuple[str, int]]:
         .order_by()
     )
     return [(label, counts[value]) for value, label in Case.Status.choices if counts.get(value)]
-
-
-def queue(user, name: str):
-    """The cases of one console queue, from the user's visible cases (metadata only)."""
-    from django.db.models import Q
-
-    from cases.access import visible_cases
-
-    cases = visible_cases(user)
-    active = ~Q(status__in=[Case.Status.CLOSED, Case.Status.REJECTED, Case.Status.WITHDRAWN])
-    if name == "new":
-        return cases.filter(status=Case.Status.NEW, assignee=None, unverified=False)
-    if name == "mine":
-        return cases.filter(active, assignee=user)
-    if name == "flagged":
-        return cases.filter(active).filter(Q(watchlist_match=True) | Q(duress=True))
-    if name == "duplicates":
-        return cases.filter(active, links__kind="possible_duplicate").distinct()
-    if name == "overdue":
-        from datetime import timedelta
-
-        from django.conf import settings
-        from django.utils import timezone
-
-        due = timezone.now() - timedelta(days=settings.CORRIDOR_SCREENING_DAYS)
-        return cases.filter(
-            status__in=[Case.Status.NEW, Case.Status.SCREENING],
-            unverified=False,
-            restricted=False,
-            created_at__lt=due,
-        )
-    raise KeyError(name)
-
-
-QUEUES = ("new", "mine", "overdue", "flagged", "duplicates")
-
-
-def queue_counts(user) -> dict[str, int]:
-    return {name: queue(user, name).count() for name in QUEUES}

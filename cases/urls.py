@@ -15,4 +15,7 @@ urlpatterns = [
     path("<str:number>/assign/", views.assign, name="assign"),
     path("<str:number>/note/", views.add_note, name="note"),
     path("<str:number>/move/<slug:name>/", views.move, name="move"),
+    path("<str:number>/access/request/", views.request_access, name="request_access"),
+    path("<str:number>/access/decide/", views.decide_access, name="decide_access"),
+    path("<str:number>/access/seal/", views.seal_for_named, name="seal_for_named"),
 ]

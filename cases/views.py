@@ -20,7 +20,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         raise Http404  # field liaisons, finance, auditors and admins see no case pages at all
     cases = access.visible_cases(request.user).select_related("team").order_by("-created_at")
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "cases/list.html", {"page": page, "tabs": _tabs(request.user)})
+    return render(request, "cases/list.html", {"page": page})
 
 
 # Record kinds in words (cases/templates/cases/detail.html).
@@ -30,6 +30,13 @@ KINDS = {
     "reply": gettext_lazy("Message to the applicant"), "phrase": gettext_lazy("Recognition phrase"),
     "dates": gettext_lazy("Dates"), "attachment": gettext_lazy("Attachment"),
     "note": gettext_lazy("Note"), "task": gettext_lazy("Escort task"),
+}  # fmt: skip
+
+
+# Blind indexes (vault/blind.py) in words, for linked cases.
+MATCHED_ON = {
+    "full_name": gettext_lazy("name"), "name_dob": gettext_lazy("name and date of birth"),
+    "phone": gettext_lazy("phone number"), "service_number": gettext_lazy("service number"),
 }  # fmt: skip
 
 
@@ -53,15 +60,31 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
                 )
         if entries:
             compartments.append({"name": name, "label": rule.label, "entries": entries})
+    from cases.timeline import timeline
+
+    links = list(case.links.select_related("other").order_by("created_at"))
+    visible = set(
+        access.visible_cases(request.user)
+        .filter(pk__in=[link.other_id for link in links])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
+            "timeline": timeline(case),
+            "links": [
+                (link, MATCHED_ON.get(link.via, link.via))
+                for link in links
+                if link.other_id in visible
+            ],
+            "hidden_links": sum(1 for link in links if link.other_id not in visible),
             "compartments": compartments,
             "locked_session": locked_session,
             "no_access": records.NoAccess.message,
             "moves": states.allowed(case, request.user),
+            **_access_context(case, request.user),
             "assignable": (
                 case.team.members.order_by("username")
                 if case.team_id and request.user.has_perm("accounts.assign_cases")
@@ -131,12 +154,14 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
             _("The applicant is under duress: nothing reaches him until he has a new codename."),
         )
     else:
+        from cases import channels
         from cases import messages as case_messages
 
         case_messages.to_applicant(case, text, actor=request.user)
-        messages.success(
-            request, _("Message sent. The applicant reads it after logging in with his codename.")
-        )
+        try:
+            messages.success(request, channels.announce(case))
+        except channels.NotAnnounced as failure:
+            messages.warning(request, str(failure.message))
     return redirect("cases:detail", number=case.number)
 
 
@@ -153,14 +178,6 @@ def move(request: HttpRequest, number: str, name: str) -> HttpResponse:
     return redirect("cases:detail", number=case.number)
 
 
-QUEUE_TITLES = {
-    "new": gettext_lazy("New and unassigned"), "mine": gettext_lazy("Assigned to me"),
-    "overdue": gettext_lazy("Screening overdue"),
-    "flagged": gettext_lazy("Flagged (watch list, duress)"),
-    "duplicates": gettext_lazy("Possible duplicates"),
-}  # fmt: skip
-
-
 @require_GET
 def queue(request: HttpRequest, name: str) -> HttpResponse:
     if name not in queues.QUEUES or not request.user.has_perm("accounts.view_team_cases"):
@@ -170,13 +187,8 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
     return render(
         request,
         "cases/list.html",
-        {"page": page, "title": QUEUE_TITLES[name], "tabs": _tabs(request.user), "current": name},
+        {"page": page, "title": queues.TITLES[name], "waiting": queues.WAITING.get(name)},
     )
-
-
-def _tabs(user) -> list[tuple[str, object, int]]:
-    counts = queues.queue_counts(user)
-    return [(name, QUEUE_TITLES[name], counts[name]) for name in queues.QUEUES]
 
 
 @require_http_methods(["POST"])
@@ -239,3 +251,99 @@ def search_view(request: HttpRequest) -> HttpResponse:
         "cases/search.html",
         {"found": found, "searched": searched, "kinds": SEARCH_KINDS, "number": number},
     )
+
+
+# --- restricted cases: two supervisors name people (cases/restriction.py) -------------------
+
+
+def _access_context(case, user) -> dict:
+    from cases import restriction
+
+    if not user.has_perm(restriction.CAPABILITY) and not case.restricted:
+        return {}
+    return {
+        "named": case.grants.select_related("user").order_by("user__username"),
+        "access_pending": list(restriction.pending(case)),
+        "access_candidates": (
+            restriction.candidates(case) if user.has_perm(restriction.CAPABILITY) else []
+        ),
+        "missing_copies": records.missing_copies(case),
+        "is_named": case.grants.filter(user=user).exists(),
+    }
+
+
+def _private_or_none(request):
+    try:
+        return sessions.private_key(request)
+    except sessions.Locked:
+        return None
+
+
+@require_http_methods(["POST"])
+@permission_required("accounts.grant_restricted_access", raise_exception=True)
+def request_access(request: HttpRequest, number: str) -> HttpResponse:
+    from accounts.models import User
+    from cases import restriction
+
+    case = access.case_for_user(request.user, number)
+    ids = [i for i in request.POST.getlist("user") if i.isdigit()]
+    try:
+        n = restriction.request_access(
+            case, list(User.objects.filter(pk__in=ids)), actor=request.user
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d request waits for a second supervisor.",
+                "%(n)d requests wait for a second supervisor.",
+                n,
+            )
+            % {"n": n},
+        )
+    except states.TransitionRefused as refusal:
+        messages.error(request, str(refusal.message))
+    return redirect("cases:detail", number=case.number)
+
+
+@require_http_methods(["POST"])
+@permission_required("accounts.grant_restricted_access", raise_exception=True)
+def decide_access(request: HttpRequest, number: str) -> HttpResponse:
+    from cases import restriction
+
+    case = access.case_for_user(request.user, number)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        restriction.decide(
+            case, approve=approve, actor=request.user, actor_private=_private_or_none(request)
+        )
+        messages.success(request, _("Access approved.") if approve else _("Access declined."))
+    except states.TransitionRefused as refusal:
+        messages.error(request, str(refusal.message))
+    if approve and not access.visible_cases(request.user).filter(pk=case.pk).exists():
+        return redirect("cases:list")  # the approver is not among the named people
+    return redirect("cases:detail", number=case.number)
+
+
+@require_http_methods(["POST"])
+def seal_for_named(request: HttpRequest, number: str) -> HttpResponse:
+    from cases import restriction
+
+    case = access.case_for_user(request.user, number)
+    private = _private_or_none(request)
+    if private is None:
+        messages.error(request, _("Your session holds no key. Log out and in again."))
+        return redirect("cases:detail", number=case.number)
+    try:
+        n = restriction.seal_for_named(case, actor=request.user, actor_private=private)
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d record sealed to the named people.",
+                "%(n)d records sealed to the named people.",
+                n,
+            )
+            % {"n": n},
+        )
+    except states.TransitionRefused as refusal:
+        messages.error(request, str(refusal.message))
+    return redirect("cases:detail", number=case.number)

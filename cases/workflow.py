@@ -41,11 +41,20 @@ def open_case(*, channel: str, language: str, actor=None, unverified: bool = Fal
 
 
 def touch(case: Case) -> None:
-    """Record activity (it keeps a case from going dormant); a restricted case keeps no dates
-    in clear (vault.records.restrict)."""
+    """Record staff activity; a restricted case keeps no dates in clear
+    (vault.records.restrict)."""
     if not case.restricted:
         case.updated_at = timezone.now()
         case.save(update_fields=["updated_at"])
+
+
+def contact(case: Case) -> None:
+    """The applicant was in touch (a message, a later call, a re-contact): silence is counted
+    from now on, and a dormant case reopens for screening."""
+    if not case.restricted:
+        case.updated_at = case.last_contact_at = timezone.now()
+        case.save(update_fields=["updated_at", "last_contact_at"])
+    reopen_on_contact(case)
 
 
 @transaction.atomic(savepoint=False)
@@ -198,7 +207,8 @@ QUIET_STATES = (
 
 @transaction.atomic
 def mark_dormant_after_silence(now=None) -> list[str]:
-    """Cases without contact for CORRIDOR_DORMANT_AFTER_DAYS become dormant (system step)."""
+    """Cases without the applicant's contact for CORRIDOR_DORMANT_AFTER_DAYS become dormant
+    (system step, run daily by deploy/systemd/corridor-cases-dormant.timer)."""
     from datetime import timedelta
 
     from django.conf import settings
@@ -206,7 +216,7 @@ def mark_dormant_after_silence(now=None) -> list[str]:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.CORRIDOR_DORMANT_AFTER_DAYS)
     quiet = Case.objects.select_for_update().filter(
-        status__in=QUIET_STATES, restricted=False, updated_at__lt=cutoff
+        status__in=QUIET_STATES, restricted=False, last_contact_at__lt=cutoff
     )
     numbers = []
     for case in quiet:

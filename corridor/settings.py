@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "cases.context_processors.queue_navigation",
             ],
             "string_if_invalid": "",
         },
@@ -259,6 +260,8 @@ CSRF_TRUSTED_ORIGINS = [f"http://{h}" for h in CORRIDOR_PORTAL_HOSTS if h.endswi
 # daily) and reopens when the applicant makes contact again.
 CORRIDOR_SCREENING_DAYS = envint("CORRIDOR_SCREENING_DAYS", "2")
 CORRIDOR_DORMANT_AFTER_DAYS = envint("CORRIDOR_DORMANT_AFTER_DAYS", "30")
+# Intent registered or verified and silent this long: the case is overdue for re-contact.
+CORRIDOR_RECONTACT_DAYS = envint("CORRIDOR_RECONTACT_DAYS", "14")
 # The programme's published channels, shown on the portal's "how to recognise us" page.
 CORRIDOR_BOT_NAME = os.getenv("CORRIDOR_BOT_NAME", "")
 CORRIDOR_HOTLINE = os.getenv("CORRIDOR_HOTLINE", "")

@@ -91,8 +91,7 @@ def recontact(
     elif note:  # an operator's note of the call
         records.seal(case, IDENTITY, {"call_note": note}, kind="call", actor=actor)
     _index(case, questionnaire, valid)
-    workflow.touch(case)
-    workflow.reopen_on_contact(case)
+    workflow.contact(case)
     audit("case_recontact", actor=actor, object_type="case", object_id=case.number, channel=channel)
 
 

@@ -197,10 +197,14 @@ def end_escort_task(record: Record) -> None:
 
 @transaction.atomic
 def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
-    """Make ``case`` restricted: its compartments (but escort tasks) to ``users`` plus escrow.
+    """Make ``case`` restricted to ``users`` plus escrow, or name more people on a case that is
+    restricted already. Every compartment but escort tasks is concerned.
 
-    Records the actor can open are re-sealed to the named users at once; the others lose their
-    team copies and keep escrow's, for escrow recovery to grant (counted in the result).
+    The first restriction takes the team copies of every data key away. Records the actor can
+    open are then sealed to every named user who lacks a copy (the new ones and any named
+    earlier whose copy is still missing); the others keep what they have, and escrow's copy,
+    for escrow recovery to grant (counted in the result). Nobody's copy is removed by naming
+    someone else.
     """
     from cases.models import CaseGrant
 
@@ -210,11 +214,12 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
         true_dates = {
             "created_at": case.created_at.isoformat(),
             "updated_at": case.updated_at.isoformat(),
+            "last_contact_at": case.last_contact_at.isoformat(),
             "records": {str(r.id): r.created_at.isoformat() for r in case.records.all()},
         }
         year = year_start(case.created_at)
         type(case).objects.filter(pk=case.pk).update(
-            restricted=True, created_at=year, updated_at=year
+            restricted=True, created_at=year, updated_at=year, last_contact_at=year
         )
         case.records.update(created_at=year)
         case.refresh_from_db()
@@ -222,8 +227,9 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
         CaseGrant.objects.get_or_create(
             case=case, user=user, defaults={"granted_by": actor, "created_at": case.created_at}
         )
+    named = case.grants.values("user_id")
     publics = {
-        k.user_id: signing.trusted_public(k) for k in StaffKey.objects.filter(user__in=users)
+        k.user_id: signing.trusted_public(k) for k in StaffKey.objects.filter(user__in=named)
     }
     resealed = awaiting = 0
     for record in case.records.exclude(compartment=ESCORT):
@@ -231,7 +237,14 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
             dek = data_key(actor, actor_private, record)
         except (NoAccess, teams.NoTeamKey):
             dek = None
-        record.keys.exclude(kind__in=[RecordKey.Kind.ESCROW, RecordKey.Kind.APPLICANT]).delete()
+        if not already:
+            record.keys.exclude(kind__in=[RecordKey.Kind.ESCROW, RecordKey.Kind.APPLICANT]).delete()
+        holders = set(
+            record.keys.filter(kind=RecordKey.Kind.USER).values_list("user_id", flat=True)
+        )
+        missing = {uid: pub for uid, pub in publics.items() if uid not in holders}
+        if not missing:
+            continue
         if dek is None:
             awaiting += 1
             continue
@@ -243,19 +256,31 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
                     user_id=uid,
                     sealed_dek=crypto.seal(pub, dek),
                 )
-                for uid, pub in publics.items()
+                for uid, pub in missing.items()
             ]
         )
         resealed += 1
     if not already:
         seal(case, IDENTITY, true_dates, kind="dates", actor=actor)
     audit(
-        "case_restricted",
+        "case_resealed" if already else "case_restricted",
         actor=actor,
         object_type="case",
         object_id=case.number,
-        users=sorted(publics),
+        users=sorted(u.pk for u in users),
         resealed=resealed,
         awaiting_escrow=awaiting,
     )
     return {"resealed": resealed, "awaiting_escrow": awaiting}
+
+
+def missing_copies(case) -> int:
+    """Records of a restricted case (escort tasks aside) that some named user cannot open yet."""
+    if not case.restricted:
+        return 0
+    named = set(case.grants.values_list("user_id", flat=True))
+    count = 0
+    for record in case.records.exclude(compartment=ESCORT).prefetch_related("keys"):
+        holders = {k.user_id for k in record.keys.all() if k.kind == RecordKey.Kind.USER}
+        count += bool(named - holders)
+    return count

@@ -99,3 +99,51 @@ def test_an_internal_note_is_sealed_and_shown_to_readers_only(programme, case):
     assert "Проверить номер части" in client.get(f"/cases/{case.number}/").content.decode()
     assert not records.can_open(programme.users["finance_officer"], note)
     assert Event.objects.filter(action="note_added", object_id=case.number).exists()
+
+
+def test_the_page_shows_timeline_flags_and_linked_cases(programme, case):
+    from cases import states, workflow
+    from cases.models import Case
+
+    operator = programme.users["operator"]
+    states.move(case, "screen", actor=programme.users["supervisor"])
+    workflow.flag_watchlist(case, via="phone")
+    workflow.assign(case, operator, actor=programme.users["supervisor"])
+    same_team = make_case(programme.teams["intake"], status=Case.Status.SCREENING)
+    other_team = make_case(programme.teams["planning"])
+    workflow.link_possible_duplicate(case, same_team, via="phone")
+    workflow.link_possible_duplicate(case, other_team, via="full_name")
+    html = _client(programme, "operator").get(f"/cases/{case.number}/").content.decode()
+    timeline = html[html.index("Timeline") :]
+    assert timeline.index("Start screening → Screening") < timeline.index("Assigned · supervisor")
+    assert "Watch-list match" in timeline and "Possible duplicate found" in timeline
+    assert "record_opened" not in timeline  # openings are the auditor's business
+    assert "watch-list match</span>" in html
+    assert f'href="/cases/{same_team.number}/"' in html and "matched on phone number" in html
+    assert other_team.number not in html  # outside the operator's teams: only counted
+    assert "1 linked case outside your teams" in html
+
+
+@pytest.mark.parametrize(
+    "channel, told",
+    [
+        ("portal", "The applicant reads it after logging in with his codename."),
+        ("hotline", "Tell the applicant on his next call"),
+        ("telegram", "No Telegram notice was sent: the bot is not connected yet."),
+    ],
+)
+def test_a_reply_is_announced_by_the_case_channel(programme, channel, told):
+    """The Telegram notice waits for the bot: it refuses, and staff are told so; the message
+    itself is kept in the inbox either way."""
+    from cases.models import Message
+    from vault import codenames
+
+    case = make_case(programme.teams["intake"], channel=channel)
+    six = tuple(str(codenames.new_codename()).split()[:6])
+    codenames.register(case, codenames.derive(six))
+    client = _client(programme, "operator")
+    page = client.post(
+        f"/cases/{case.number}/reply/", {"text": "Мы получили ваше сообщение"}, follow=True
+    )
+    assert told in page.content.decode()
+    assert Message.objects.filter(case=case, direction="out").count() == 1

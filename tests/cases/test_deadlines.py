@@ -17,7 +17,7 @@ def test_silence_makes_a_case_dormant_and_contact_reopens_it(programme, settings
     busy = make_case(programme.teams["intake"], status=Case.Status.SCREENING)
     later = make_case(programme.teams["intake"], status=Case.Status.SCHEDULED)
     Case.objects.filter(pk__in=[quiet.pk, later.pk]).update(
-        updated_at=timezone.now() - timedelta(days=31)
+        last_contact_at=timezone.now() - timedelta(days=31)
     )
     call_command("cases", "mark-dormant")
     assert quiet.number in capsys.readouterr().out

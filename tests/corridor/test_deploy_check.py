@@ -88,3 +88,26 @@ def test_it_refuses_to_start_without_keys(tmp_path):
 def test_the_system_check_refuses_a_weak_argon2_cost_in_production():
     result = _run("check", "--deploy", env_overrides=dict(PRODUCTION, CORRIDOR_ARGON2_OPSLIMIT="1"))
     assert result.returncode != 0 and "corridor.E005" in result.stderr
+
+
+def test_every_systemd_unit_runs_a_command_that_exists():
+    """A unit calling a mistyped or removed command would fail only on the server, at night."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from django.core.management import get_commands
+
+    known = set(get_commands()) | {"serve", "worker"}
+    units = sorted(Path("deploy/systemd").glob("*.service"))
+    assert any(u.name == "corridor-cases-dormant.service" for u in units)
+    seen = 0
+    for unit in units:
+        for line in unit.read_text().splitlines():
+            found = re.match(r"ExecStart=/srv/corridor/\.venv/bin/corridor (.+)", line)
+            if found:
+                command = shlex.split(found.group(1))[0]
+                assert command in known, f"{unit.name}: corridor {command}"
+                seen += 1
+    assert seen >= 4
+    assert "cases mark-dormant" in Path("deploy/systemd/corridor-cases-dormant.service").read_text()

@@ -41,9 +41,8 @@ def programme(staff):
 
 
 def make_case(team=None, **fields) -> Case:
-    return Case.objects.create(
-        number=next_case_number(), channel=Case.Channel.PORTAL, team=team, **fields
-    )
+    fields.setdefault("channel", Case.Channel.PORTAL)
+    return Case.objects.create(number=next_case_number(), team=team, **fields)
 
 
 def private_of(user) -> bytes:

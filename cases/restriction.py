@@ -1,0 +1,124 @@
+"""Restricted cases: naming people needs two supervisors (DESIGN.md, "Who uses it").
+
+A supervisor who sees the case asks for one or more people to be named; the case is not
+changed. A second supervisor, who also sees the case and is neither the one who asked nor one
+of the people asked for, approves or declines. Approval restricts the case, or names the people
+on a case restricted already, and seals its records to them with the approver's keys
+(vault.records.restrict). Records the approver cannot open wait for a named user who can
+(``seal_for_named``) or for escrow recovery.
+
+A restricted case keeps only its year in clear, so requests about it carry that year as their
+date, never the day they were made.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from audit.log import record as audit
+from cases.models import AccessRequest, Case
+from cases.states import TransitionRefused
+from vault import records
+
+CAPABILITY = "accounts.grant_restricted_access"
+
+
+def candidates(case: Case):
+    """People who may be named: active staff whose role sees cases and who have a key pair."""
+    named = case.grants.values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, vault_key__isnull=False)
+        .filter(
+            Q(groups__permissions__codename="view_team_cases")
+            | Q(user_permissions__codename="view_team_cases")
+        )
+        .exclude(pk__in=named)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def pending(case: Case):
+    return case.access_requests.filter(status=AccessRequest.Status.PENDING).select_related(
+        "user", "requested_by"
+    )
+
+
+def _date(case: Case):
+    return records.year_start(case.created_at)
+
+
+@transaction.atomic
+def request_access(case: Case, users: list, *, actor) -> int:
+    """Ask for ``users`` to be named on the case; returns how many requests were made."""
+    if not actor.has_perm(CAPABILITY):
+        raise TransitionRefused(_("Only a supervisor asks for access to a restricted case."))
+    allowed = set(candidates(case).values_list("pk", flat=True))
+    chosen = [u for u in users if u.pk in allowed]
+    if not chosen:
+        raise TransitionRefused(_("Choose at least one person who can be named."))
+    already = set(pending(case).values_list("user_id", flat=True))
+    made = [
+        AccessRequest(case=case, user=u, requested_by=actor, created_at=_date(case))
+        for u in chosen
+        if u.pk not in already
+    ]
+    AccessRequest.objects.bulk_create(made)
+    audit(
+        "access_requested",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        users=sorted(r.user_id for r in made),
+        restricted=case.restricted,
+    )
+    return len(made)
+
+
+@transaction.atomic
+def decide(case: Case, *, approve: bool, actor, actor_private: bytes | None) -> int:
+    """The second supervisor approves or declines every pending request he may decide."""
+    if not actor.has_perm(CAPABILITY):
+        raise TransitionRefused(_("Only a supervisor approves access to a restricted case."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    waiting = list(pending(case))
+    if not waiting:
+        raise TransitionRefused(_("Nothing is waiting for a decision."))
+    mine = [r for r in waiting if actor.pk in (r.requested_by_id, r.user_id)]
+    if mine:
+        raise TransitionRefused(
+            _("A second supervisor decides: not the one who asked, and not a person asked for.")
+        )
+    if approve and actor_private is None:
+        raise TransitionRefused(_("Your session holds no key. Log out and in again."))
+    status = AccessRequest.Status.APPROVED if approve else AccessRequest.Status.DECLINED
+    AccessRequest.objects.filter(pk__in=[r.pk for r in waiting]).update(
+        status=status, decided_by=actor, decided_at=_date(case)
+    )
+    users = [r.user for r in waiting]
+    result = {}
+    if approve:
+        result = records.restrict(case, users, actor=actor, actor_private=actor_private)
+        # The grants record both supervisors.
+        case.grants.filter(user__in=users).update(
+            granted_by=waiting[0].requested_by, approved_by=actor
+        )
+    audit(
+        "access_approved" if approve else "access_declined",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        users=sorted(u.pk for u in users),
+        awaiting_escrow=result.get("awaiting_escrow", 0),
+    )
+    return len(waiting)
+
+
+@transaction.atomic
+def seal_for_named(case: Case, *, actor, actor_private: bytes) -> int:
+    """A named user seals the records he can open to named people who still lack a copy."""
+    if not case.restricted or not case.grants.filter(user=actor).exists():
+        raise TransitionRefused(_("Only a person named on this case can do this."))
+    return records.restrict(case, [], actor=actor, actor_private=actor_private)["resealed"]

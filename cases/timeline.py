@@ -1,0 +1,64 @@
+"""A case's timeline for its page: the audit events about it, in words. Workflow metadata only
+(the audit log holds no personal data); openings of sealed records and searches are left out,
+they are for the auditor."""
+
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import Event
+from cases.models import Case
+from cases.states import BY_NAME
+
+LABELS = {
+    "case_opened": _("Case opened"),
+    "case_kept": _("Kept after triage"),
+    "case_assigned": _("Assigned"),
+    "case_recontact": _("The applicant made contact again"),
+    "message_sent": _("Message sent to the applicant"),
+    "note_added": _("Internal note added"),
+    "watchlist_match": _("Watch-list match"),
+    "possible_duplicate": _("Possible duplicate found"),
+    "duress_login": _("Duress login"),
+    "duress_cleared": _("Contact re-established"),
+    "codename_reissued": _("New codename issued"),
+    "alerts_raised": _("Alerts raised"),
+    "alert_acknowledged": _("Alert acknowledged"),
+    "case_restricted": _("Access restricted to named people"),
+    "access_requested": _("Access for a named person requested"),
+    "access_approved": _("Access for a named person approved"),
+    "access_declined": _("Access request declined"),
+    "case_resealed": _("Records sealed to named people"),
+    "escort_task_keys_deleted": _("Escort task keys deleted"),
+}
+SYSTEM_STEPS = {
+    "dormant_after_silence": _("Dormant after silence"),
+    "reopen_on_contact": _("Reopened on new contact"),
+}
+HIDDEN = ("record_opened", "case_search")
+
+
+def timeline(case: Case, limit: int = 200) -> list[dict]:
+    """The newest ``limit`` events about the case, oldest first."""
+    events = list(
+        Event.objects.filter(object_type="case", object_id=case.number)
+        .exclude(action__in=HIDDEN)
+        .select_related("actor")
+        .order_by("-seq")[:limit]
+    )
+    rows = []
+    for event in reversed(events):
+        if event.action == "case_transition":
+            name = event.detail.get("transition", "")
+            step = BY_NAME.get(name)
+            label = step.label if step else SYSTEM_STEPS.get(name, name)
+            target = Case.Status(event.detail["after"]).label if event.detail.get("after") else ""
+        else:
+            label, target = LABELS.get(event.action, event.action), ""
+        rows.append(
+            {
+                "at": event.at,
+                "label": label,
+                "target": target,
+                "actor": event.actor.username if event.actor_id else None,
+            }
+        )
+    return rows
