@@ -10,9 +10,9 @@ from accounts.models import Team
 from audit.log import record as audit
 from cases.models import Alert, Case, CaseLink
 from cases.numbering import next_case_number
-from cases.states import TransitionRefused
+from cases.states import TransitionRefused, move
 
-__all__ = ["TransitionRefused"]
+__all__ = ["TransitionRefused"]  # re-exported: callers catch it from here
 
 
 def intake_team() -> Team | None:
@@ -248,3 +248,84 @@ def reopen_on_contact(case: Case) -> None:
             before=Case.Status.DORMANT,
             after=Case.Status.SCREENING,
         )
+
+
+# --- one function per transition (the table in cases/states.py holds guard and target) -----
+# Each checks its guard (the actor's capability, the source state, the named preconditions)
+# and writes its audit event in the same transaction, through states.move.
+
+
+def screen(case: Case, *, actor) -> Case:
+    """Start screening a new case."""
+    return move(case, "screen", actor=actor)
+
+
+def register_intent(case: Case, *, actor) -> Case:
+    """He is not yet at the front: intent registered, waits for his re-contact."""
+    return move(case, "register_intent", actor=actor)
+
+
+def verify(case: Case, *, actor) -> Case:
+    """Screening confirmed he is who he says (personal data, service number)."""
+    return move(case, "verify", actor=actor)
+
+
+def plan(case: Case, *, actor) -> Case:
+    """Start planning the exit of a verified case."""
+    return move(case, "plan", actor=actor)
+
+
+def schedule(case: Case, *, actor) -> Case:
+    """Schedule the exit: needs an approved plan with point and window, and a safe family for
+    a "family first" plan (named preconditions in cases/states.py)."""
+    return move(case, "schedule", actor=actor)
+
+
+def start(case: Case, *, actor) -> Case:
+    """The exit is under way."""
+    return move(case, "start", actor=actor)
+
+
+def receive(case: Case, *, actor) -> Case:
+    """He was received at the handover point."""
+    return move(case, "receive", actor=actor)
+
+
+def register(case: Case, *, actor) -> Case:
+    """Registered as a prisoner of war."""
+    return move(case, "register", actor=actor)
+
+
+def close(case: Case, *, actor) -> Case:
+    """Close a registered case."""
+    return move(case, "close", actor=actor)
+
+
+def make_dormant(case: Case, *, actor) -> Case:
+    """Contact lost: the case waits, and reopens on his next contact."""
+    return move(case, "make_dormant", actor=actor)
+
+
+def reopen(case: Case, *, actor) -> Case:
+    """Reopen a dormant case for screening."""
+    return move(case, "reopen", actor=actor)
+
+
+def withdraw(case: Case, *, actor) -> Case:
+    """The applicant withdrew."""
+    return move(case, "withdraw", actor=actor)
+
+
+def reject(case: Case, *, actor) -> Case:
+    """Not genuine (a probe or a provocation)."""
+    return move(case, "reject", actor=actor)
+
+
+def compromise(case: Case, *, actor) -> Case:
+    """Provocation suspected, applicant exposed or under duress."""
+    return move(case, "compromise", actor=actor)
+
+
+def fail(case: Case, *, actor) -> Case:
+    """The exit failed."""
+    return move(case, "fail", actor=actor)

@@ -80,3 +80,25 @@ def test_the_case_page_offers_only_allowed_steps(programme):
     assert case.status == Case.Status.VERIFIED
     outsider = programme.staff.client(programme.users["finance_officer"])
     assert outsider.post(f"/cases/{case.number}/move/plan/").status_code == 404
+
+
+def test_every_transition_is_a_function_of_the_workflow(programme):
+    """DESIGN: every transition is a function of cases/workflow.py with its guard."""
+    import inspect
+
+    from cases import workflow
+    from cases.states import TRANSITIONS, TransitionRefused
+
+    for transition in TRANSITIONS:
+        function = getattr(workflow, transition.name)
+        assert (
+            inspect.signature(function).parameters["actor"].kind == inspect.Parameter.KEYWORD_ONLY
+        )
+    case = make_case(programme.teams["intake"])
+    workflow.screen(case, actor=programme.users["supervisor"])
+    case.refresh_from_db()
+    assert case.status == "screening"
+    with pytest.raises(TransitionRefused):  # the guard: an operator may not screen
+        workflow.verify(case, actor=programme.users["operator"])
+    with pytest.raises(TransitionRefused):  # and no plan exists to schedule
+        workflow.schedule(case, actor=programme.users["case_officer"])
