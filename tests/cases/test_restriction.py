@@ -107,16 +107,23 @@ def test_a_decline_changes_nothing(programme, second, case):
     assert Event.objects.filter(action="access_declined", object_id=case.number).exists()
 
 
-def test_naming_one_more_keeps_the_others_copies(programme, second, case):
-    """Adding a person to a restricted case seals to him and takes nothing from the others."""
-    first, officer = programme.users["supervisor"], programme.users["case_officer"]
+def _restrict_to_two_supervisors(programme, second, case):
+    """The first supervisor asks for himself and the second; a third (neither asked nor asked
+    for) approves. Returns the third."""
+    first = programme.users["supervisor"]
     restriction.request_access(case, [first, second], actor=first)
-    # A third supervisor approves the first request (neither asked nor asked for).
     third = programme.staff.make(
         "supervisor3", roles=["supervisor"], teams=[programme.teams["intake"]]
     )
     team_keys.grant(programme.teams["intake"], third, actor=first, actor_private=private_of(first))
     restriction.decide(case, approve=True, actor=third, actor_private=private_of(third))
+    return third
+
+
+def test_naming_one_more_keeps_the_others_copies(programme, second, case):
+    """Adding a person to a restricted case seals to him and takes nothing from the others."""
+    first, officer = programme.users["supervisor"], programme.users["case_officer"]
+    _restrict_to_two_supervisors(programme, second, case)
     record = case.records.get(kind="answers")
     holders = set(record.keys.filter(kind=RecordKey.Kind.USER).values_list("user_id", flat=True))
     assert holders == {first.pk, second.pk}
@@ -131,12 +138,7 @@ def test_naming_one_more_keeps_the_others_copies(programme, second, case):
 
 def test_records_the_approver_cannot_open_wait_for_a_named_user(programme, second, case):
     first, officer = programme.users["supervisor"], programme.users["case_officer"]
-    restriction.request_access(case, [first, second], actor=first)
-    third = programme.staff.make(
-        "supervisor3", roles=["supervisor"], teams=[programme.teams["intake"]]
-    )
-    team_keys.grant(programme.teams["intake"], third, actor=first, actor_private=private_of(first))
-    restriction.decide(case, approve=True, actor=third, actor_private=private_of(third))
+    third = _restrict_to_two_supervisors(programme, second, case)
     case.refresh_from_db()
     # An approver who cannot open the records (here: not named, so no copy) leaves them waiting.
     restriction.request_access(case, [officer], actor=first)
