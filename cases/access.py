@@ -13,12 +13,20 @@ from cases.models import Case
 
 
 def visible_cases(user) -> QuerySet:
+    """Without joins or DISTINCT, so that every queue can use the case table's indexes: the
+    user's few team ids are read first and the restricted cases that name him are a subquery.
+    """
     if not user.has_perm("accounts.view_team_cases"):
         return Case.objects.none()
-    return (
-        Case.objects.filter(restricted=False, team__memberships__user=user)
-        | Case.objects.filter(restricted=True, grants__user=user)
-    ).distinct()
+    from django.db.models import Q
+
+    from cases.models import CaseGrant
+
+    teams = list(user.memberships.values_list("team_id", flat=True))
+    named = CaseGrant.objects.filter(user=user).values("case_id")
+    return Case.objects.filter(
+        Q(restricted=False, team_id__in=teams) | Q(restricted=True, pk__in=named)
+    )
 
 
 def case_for_user(user, number: str) -> Case:

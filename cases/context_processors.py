@@ -10,7 +10,7 @@ URGENT = {"overdue", "flagged", "triage"}
 
 def queue_navigation(request: HttpRequest) -> dict:
     """The queues with their counts, on every staff page of a user who sees cases. Computed
-    only when a template shows it (one aggregate query, plus one for triage)."""
+    only when a template shows it: one capped count per queue (cases/queues.py)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_verified():
         return {}
@@ -31,6 +31,7 @@ def queue_navigation(request: HttpRequest) -> dict:
                 "label": label,
                 "url": url,
                 "count": counts[name],
+                "shown": f"{queues.CAP}+" if counts[name] > queues.CAP else str(counts[name]),
                 "urgent": name in URGENT and counts[name] > 0,
                 "current": request.path == url,
             }

@@ -67,9 +67,25 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # One index per way the console reads cases (cases/queues.py; bench/cases.py measures
+        # them at 1M cases): state queues in date order, silence, the newest first, and the
+        # rare flags as partial indexes that hold only the flagged rows.
         indexes = [
-            models.Index(fields=["status", "team"]),
-            models.Index(fields=["status", "last_contact_at"]),
+            models.Index(fields=["status", "team", "created_at"], name="case_status_team_created"),
+            models.Index(
+                fields=["status", "team", "last_contact_at"], name="case_status_team_contact"
+            ),
+            models.Index(fields=["created_at"], name="case_created"),
+            models.Index(
+                fields=["team", "created_at"],
+                condition=models.Q(watchlist_match=True) | models.Q(duress=True),
+                name="case_flagged",
+            ),
+            models.Index(
+                fields=["team", "created_at"],
+                condition=models.Q(unverified=True),
+                name="case_unverified",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -126,6 +142,7 @@ class CaseLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "other", "via"], name="caselink_unique")
         ]
+        indexes = [models.Index(fields=["kind", "case"], name="caselink_kind_case")]
 
     def __str__(self) -> str:
         return f"link {self.case_id}-{self.other_id}"

@@ -1,7 +1,8 @@
 """The console's queues and their counts. Workflow metadata only: nothing here decrypts.
 
-Every queue is a condition (a ``Q``) over the cases the user may see (cases/access.py), so a
-page lists a queue with one query and the navigation counts every queue with one more.
+Every queue is a condition (a ``Q``) over the cases the user may see (cases/access.py), backed
+by an index of the case table (cases/models.py), so a page of a queue is one query whatever
+the size of the programme, and the navigation's counts stop at CAP.
 
 Some overdue reasons and "scheduled today" need dates that later apps own: the exit window
 (planning's escort tasks) and the capture card (reception, Geneva Convention III Art. 70: at
@@ -15,7 +16,7 @@ named users watch them on the case page.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,8 +68,9 @@ def recontact_due(now) -> Q:
 
 
 def _conditions(user, now) -> dict[str, Q]:
-    duplicate = Exists(
-        CaseLink.objects.filter(case=OuterRef("pk"), kind=CaseLink.Kind.POSSIBLE_DUPLICATE)
+    # Driven from the link table (few rows, indexed by kind) rather than a test per case.
+    duplicate = Q(
+        pk__in=CaseLink.objects.filter(kind=CaseLink.Kind.POSSIBLE_DUPLICATE).values("case_id")
     )
     return {
         "new": Q(status=S.NEW, assignee=None, unverified=False),
@@ -111,25 +113,28 @@ def queue(user, name: str, now=None):
     return visible_cases(user).filter(condition)
 
 
+# Counts stop here: "999+" says enough, and a capped count costs at most CAP index entries
+# whatever the size of the programme.
+CAP = 999
+
+
+def capped_count(cases) -> int:
+    """The number of cases, or CAP + 1 when there are more than CAP."""
+    return cases.values("pk")[: CAP + 1].count()
+
+
 def queue_counts(user, now=None) -> dict[str, int]:
-    """Every queue's count in one query (the navigation shows them on every staff page)."""
+    """Every queue's count, capped at CAP (the navigation shows them on every staff page)."""
     if not user.has_perm("accounts.view_team_cases"):
         return {}
-    conditions = _conditions(user, now or timezone.now())
-    counts = Case.objects.filter(pk__in=visible_cases(user).values("pk")).aggregate(
-        **{name: Count("pk", filter=conditions[name]) for name in QUEUES}
-    )
+    now = now or timezone.now()
+    counts = {name: capped_count(queue(user, name, now)) for name in QUEUES}
     if user.has_perm("accounts.triage_portal"):
-        counts["triage"] = triage_queue(user).count()
+        counts["triage"] = capped_count(triage_queue(user))
     return counts
 
 
 def status_counts(user) -> list[tuple[str, int]]:
     """(status label, number of the user's visible cases) per status, in workflow order."""
-    counts = dict(
-        Case.objects.filter(pk__in=visible_cases(user).values("pk"))
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    counts = dict(visible_cases(user).order_by().values_list("status").annotate(n=Count("pk")))
     return [(label, counts[value]) for value, label in Case.Status.choices if counts.get(value)]

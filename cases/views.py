@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +8,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access, queues, states, workflow
+from cases.pages import page_of
 from intake import questionnaire
 from vault import records, sessions
 from vault.policy import POLICY
@@ -19,8 +19,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("accounts.view_team_cases"):
         raise Http404  # field liaisons, finance, auditors and admins see no case pages at all
     cases = access.visible_cases(request.user).select_related("team").order_by("-created_at")
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    return render(request, "cases/list.html", {"page": page})
+    return render(request, "cases/list.html", {"page": page_of(cases, request.GET.get("page"))})
 
 
 # Record kinds in words (cases/templates/cases/detail.html).
@@ -118,7 +117,9 @@ def triage(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, _("Choose keep or discard."))
         return redirect("cases:triage")
-    page = Paginator(waiting.order_by("created_at"), 200).get_page(request.GET.get("page"))
+    page = page_of(
+        waiting.select_related("team").order_by("created_at"), request.GET.get("page"), 200
+    )
     return render(request, "cases/triage.html", {"page": page})
 
 
@@ -183,7 +184,7 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
     if name not in queues.QUEUES or not request.user.has_perm("accounts.view_team_cases"):
         raise Http404
     cases = queues.queue(request.user, name).select_related("team", "assignee")
-    page = Paginator(cases.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    page = page_of(cases.order_by("-created_at"), request.GET.get("page"))
     return render(
         request,
         "cases/list.html",

@@ -141,3 +141,23 @@ def test_date_hooks_of_later_apps_match_nothing_yet(programme):
     assert not queues.queue(user, "today").exists()
     page = _client(programme, "operator").get("/cases/queue/today/").content.decode()
     assert "once exit plans with windows are recorded" in page
+
+
+def test_lists_page_without_counting_and_counts_stop_at_the_cap(programme, monkeypatch):
+    from cases import queues
+
+    intake = programme.teams["intake"]
+    made = [make_case(intake) for _ in range(53)]
+    client = _client(programme, "operator")
+    first = client.get("/cases/queue/new/").content.decode()
+    assert sum(f'href="/cases/{c.number}/"' in first for c in made) == 50
+    assert "Next page" in first and "Previous page" not in first
+    second = client.get("/cases/queue/new/?page=2").content.decode()
+    assert "Previous page" in second and "Next page" not in second
+    shown = {c.number for c in made if f'href="/cases/{c.number}/"' in first + second}
+    assert shown == {c.number for c in made}  # every case on one of the two pages
+    assert client.get("/cases/queue/new/?page=nonsense").status_code == 200
+    monkeypatch.setattr(queues, "CAP", 9)
+    html = client.get("/").content.decode()
+    assert 'New and unassigned <span class="count">9+</span>' in html
+    assert queues.capped_count(queues.queue(programme.users["operator"], "new")) == 10
