@@ -176,7 +176,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if user.has_perm("accounts.view_team_cases"):
         context["status_counts"] = queues.status_counts(user)
-        context["case_total"] = sum(n for _label, n in context["status_counts"])
     return render(request, "accounts/dashboard.html", context)
 
 

@@ -31,7 +31,7 @@ def queue_navigation(request: HttpRequest) -> dict:
                 "label": label,
                 "url": url,
                 "count": counts[name],
-                "shown": f"{queues.CAP}+" if counts[name] > queues.CAP else str(counts[name]),
+                "shown": queues.shown(counts[name]),
                 "urgent": name in URGENT and counts[name] > 0,
                 "current": request.path == url,
             }

@@ -86,6 +86,11 @@ class Case(models.Model):
                 condition=models.Q(unverified=True),
                 name="case_unverified",
             ),
+            models.Index(
+                fields=["team", "created_at"],
+                condition=models.Q(status="new", assignee=None, unverified=False),
+                name="case_new_unassigned",
+            ),
         ]
 
     def __str__(self) -> str:

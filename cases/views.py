@@ -18,8 +18,8 @@ from vault.policy import POLICY
 def case_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("accounts.view_team_cases"):
         raise Http404  # field liaisons, finance, auditors and admins see no case pages at all
-    cases = access.visible_cases(request.user).select_related("team").order_by("-created_at")
-    return render(request, "cases/list.html", {"page": page_of(cases, request.GET.get("page"))})
+    page = page_of(access.visible_parts(request.user), request.GET.get("page"), related=["team"])
+    return render(request, "cases/list.html", {"page": page})
 
 
 # Record kinds in words (cases/templates/cases/detail.html).
@@ -118,7 +118,11 @@ def triage(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Choose keep or discard."))
         return redirect("cases:triage")
     page = page_of(
-        waiting.select_related("team").order_by("created_at"), request.GET.get("page"), 200
+        access.triage_parts(request.user),
+        request.GET.get("page"),
+        200,
+        order="created_at",
+        related=["team"],
     )
     return render(request, "cases/triage.html", {"page": page})
 
@@ -183,8 +187,11 @@ def move(request: HttpRequest, number: str, name: str) -> HttpResponse:
 def queue(request: HttpRequest, name: str) -> HttpResponse:
     if name not in queues.QUEUES or not request.user.has_perm("accounts.view_team_cases"):
         raise Http404
-    cases = queues.queue(request.user, name).select_related("team", "assignee")
-    page = page_of(cases.order_by("-created_at"), request.GET.get("page"))
+    page = page_of(
+        queues.queue_parts(request.user, name),
+        request.GET.get("page"),
+        related=["team", "assignee"],
+    )
     return render(
         request,
         "cases/list.html",

@@ -72,7 +72,7 @@ def test_the_dashboard_counts_only_visible_cases(programme, case):
     make_case(programme.teams["planning"])  # not the operator's team
     client = _client(programme, "operator")
     html = client.get("/").content.decode()
-    assert '<th scope="row">All</th><td>1</td>' in html.replace("\n", "")
+    assert '<th scope="row">New</th><td>1</td>' in html.replace("\n", "")  # not 2
 
 
 def test_staff_reply_from_the_case_page_reaches_the_portal_inbox(programme, client):

@@ -161,3 +161,29 @@ def test_lists_page_without_counting_and_counts_stop_at_the_cap(programme, monke
     html = client.get("/").content.decode()
     assert 'New and unassigned <span class="count">9+</span>' in html
     assert queues.capped_count(queues.queue(programme.users["operator"], "new")) == 10
+
+
+def test_a_user_named_on_restricted_cases_sees_them_in_lists_and_counts(programme):
+    """Visible cases come in two parts (team cases, and restricted cases naming the user);
+    lists merge them in date order and counts add them up."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.models import CaseGrant
+
+    intake, planning = programme.teams["intake"], programme.teams["planning"]
+    supervisor = programme.users["supervisor"]
+    now = timezone.now()
+    team_case = make_case(intake)
+    named = make_case(planning, restricted=True)
+    CaseGrant.objects.create(case=named, user=supervisor)
+    not_named = make_case(intake, restricted=True)
+    Case.objects.filter(pk=team_case.pk).update(created_at=now - timedelta(days=1))
+    Case.objects.filter(pk=named.pk).update(created_at=now - timedelta(hours=1))
+    html = _client(programme, "supervisor").get("/cases/queue/new/").content.decode()
+    assert html.index(named.number) < html.index(team_case.number)  # newest first, merged
+    assert not_named.number not in html
+    assert _nav_counts(html)["/cases/queue/new/"] == 2
+    operator_html = _client(programme, "operator").get("/cases/").content.decode()
+    assert team_case.number in operator_html and named.number not in operator_html
