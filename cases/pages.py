@@ -3,9 +3,10 @@ know whether another follows. Counting a million rows on every page is what made
 the navigation shows each queue's (capped) count instead.
 
 A list comes as parts without OR (cases/access.py, ``visible_parts``): one part is read
-directly; several are merged by the database (UNION ALL of keys in the page's order), and the
-page's rows are then read by key."""
+directly; of several, each yields its first keys in the page's order and they are merged here,
+then the page's rows are read by key."""
 
+import heapq
 from dataclasses import dataclass
 
 # Deep pages cost their offset; nobody reads 500 pages of a queue (search finds a case).
@@ -43,10 +44,13 @@ def page_of(parts, raw_number, size: int = 50, *, order: str = "-created_at", re
     elif len(parts) == 1:
         rows = list(parts[0].select_related(*related).order_by(order)[start:stop])
     else:
+        # Each part reads its own first ``stop`` keys in order (an index scan that stops), and
+        # the parts are merged here: a UNION in SQL made PostgreSQL read every row of both.
         field = order.lstrip("-")
-        keys = [part.order_by().values_list("pk", field) for part in parts]
-        merged = keys[0].union(*keys[1:], all=True).order_by(order)
-        wanted = [pk for pk, _at in merged[start:stop]]
+        descending = order.startswith("-")
+        runs = [list(part.order_by(order).values_list(field, "pk")[:stop]) for part in parts]
+        merged = list(heapq.merge(*runs, key=lambda row: row[0], reverse=descending))
+        wanted = [pk for _at, pk in merged[start:stop]]
         found = parts[0].model.objects.select_related(*related).in_bulk(wanted)
         rows = [found[pk] for pk in wanted if pk in found]
     return Page(rows=rows[:size], number=number, size=size, has_next=len(rows) > size)

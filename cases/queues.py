@@ -119,9 +119,10 @@ def queue_parts(user, name: str, now=None) -> list:
     return [part.filter(condition) for part in visible_parts(user)]
 
 
-# Counts stop here: "999+" says enough, and a capped count reads at most CAP + 1 index entries
-# per part whatever the size of the programme.
-CAP = 999
+# Counts stop here: "99+" says enough for a queue to work through, and a capped count reads at
+# most CAP + 1 index entries per part whatever the size of the programme (a higher cap made
+# PostgreSQL hash whole tables for the rarer queues at 1M cases).
+CAP = 99
 
 
 def capped_count(cases) -> int:
