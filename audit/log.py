@@ -62,10 +62,21 @@ def compute_hash(event: Event) -> str:
     return hashlib.sha256(canonical(event_fields(event))).hexdigest()
 
 
-def record(
+@dataclass(frozen=True)
+class Pending:
+    """An event checked and ready to append (``pending``); ``record_many`` chains it."""
+
+    action: str
+    actor_id: object
+    object_type: str
+    object_id: str
+    detail: dict
+
+
+def pending(
     action: str, *, actor=None, object_type: str = "", object_id: str | int = "", **detail
-) -> Event:
-    """Append one event. Runs in (or opens) a transaction and locks the chain head."""
+) -> Pending:
+    """Check an event's action and detail (identifiers and counts only) without writing it."""
     if not _SAFE_KEY.match(action):
         raise UnsafeDetail("audit action must be a lower-case identifier")
     for key, value in detail.items():
@@ -74,28 +85,50 @@ def record(
         _check_value(key, value)
     object_id = str(object_id)
     _check_value("object_id", object_id)
-    # No savepoint: the event belongs to the caller's transaction and fails with it.
+    # Round-trip through JSON so the hash covers exactly what the database returns.
+    return Pending(
+        action, getattr(actor, "pk", actor), object_type, object_id, json.loads(json.dumps(detail))
+    )
+
+
+def record(
+    action: str, *, actor=None, object_type: str = "", object_id: str | int = "", **detail
+) -> Event:
+    """Append one event. Runs in (or opens) a transaction and locks the chain head."""
+    event = pending(action, actor=actor, object_type=object_type, object_id=object_id, **detail)
+    return record_many([event])[0]
+
+
+def record_many(events: list[Pending]) -> list[Event]:
+    """Append several events in order, each chained to the one before, under one lock of the
+    chain head: three statements however many events. Runs in (or opens) a transaction."""
+    if not events:
+        return []
+    # No savepoint: the events belong to the caller's transaction and fail with it.
     with transaction.atomic(savepoint=False):
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             ChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
             head = ChainHead.objects.select_for_update().get(pk=1)
-        event = Event(
-            seq=head.seq + 1,
-            at=timezone.now(),
-            actor_id=getattr(actor, "pk", actor),
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            # Round-trip through JSON so the hash covers exactly what the database returns.
-            detail=json.loads(json.dumps(detail)),
-            prev_hash=head.hash,
-        )
-        event.hash = compute_hash(event)
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
+        made, seq, prev = [], head.seq, head.hash
+        for p in events:
+            seq += 1
+            event = Event(
+                seq=seq,
+                at=timezone.now(),
+                actor_id=p.actor_id,
+                action=p.action,
+                object_type=p.object_type,
+                object_id=p.object_id,
+                detail=p.detail,
+                prev_hash=prev,
+            )
+            event.hash = prev = compute_hash(event)
+            made.append(event)
+        Event.objects.bulk_create(made)  # inserts only: the model refuses updates anyway
+        head.seq, head.hash = seq, prev
         head.save(update_fields=["seq", "hash"])
-    return event
+    return made
 
 
 @dataclass

@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/intake.py                     (SQLite in a temporary file)
     DATABASE_URL=postgres://... .venv/bin/python bench/intake.py
+    .venv/bin/python bench/intake.py --sealing-only      (the two sealing-step runs alone)
 
 Starts gunicorn (2 sync workers: this machine has 2 cores) on 127.0.0.1 with a throwaway key
 directory and database, then measures with a load client in this process:
@@ -267,6 +268,9 @@ def main() -> None:
         }
         results["sealing_step_sequential"] = sealing_steps(1, 200)
         results["sealing_step_8_clients"] = sealing_steps(8, 320)
+        if "--sealing-only" in sys.argv[1:]:
+            print(json.dumps(results, indent=2))
+            return
         results["whole_application_sequential"] = run_clients(1, 60, whole_application)
         results["whole_application_8_clients"] = run_clients(8, 15, whole_application)
         stop, counts = threading.Event(), {}

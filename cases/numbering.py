@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cases.models import CaseCounter
@@ -7,9 +8,12 @@ from cases.models import CaseCounter
 def next_case_number() -> str:
     """The next case number, e.g. ``26-00042``. Call inside the transaction creating the case."""
     year = timezone.localdate().year
+    counter = CaseCounter.objects.filter(year=year)
     with transaction.atomic(savepoint=False):
-        CaseCounter.objects.get_or_create(year=year)
-        counter = CaseCounter.objects.select_for_update().get(year=year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-    return f"{year % 100:02d}-{counter.last:05d}"
+        # The increment takes the row lock (on SQLite the write lock is held since BEGIN), so
+        # the value read back is this transaction's alone until it commits.
+        if not counter.update(last=F("last") + 1):  # the year's first case
+            CaseCounter.objects.get_or_create(year=year)
+            counter.update(last=F("last") + 1)
+        last = counter.values_list("last", flat=True).get()
+    return f"{year % 100:02d}-{last:05d}"

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
+from audit.log import pending
 from audit.log import record as audit
+from audit.log import record_many as audit_many
 from cases.models import Alert, Case, CaseLink
 from cases.numbering import next_case_number
 from cases.states import TransitionRefused, move
@@ -78,6 +80,34 @@ def link_possible_duplicate(case: Case, other: Case, *, via: str) -> bool:
             via=via,
         )
     return created
+
+
+@transaction.atomic(savepoint=False)
+def link_new_case(case: Case, candidates: list[tuple[str, object, str]]) -> int:
+    """Link a case opened in this transaction to its candidates, (index name, other case id,
+    other case number) each: both directions and one audit event per pair, as
+    ``link_possible_duplicate`` writes them, but in one insert and one audit append. Nobody
+    else can have linked a case that is not committed yet, so there is no link to look for
+    and no insert to race with."""
+    pairs = dict.fromkeys((via, other) for via, other, _number in candidates)
+    numbers = {other: number for _via, other, number in candidates}
+    CaseLink.objects.bulk_create(
+        [CaseLink(case=case, other_id=other, via=via) for via, other in pairs]
+        + [CaseLink(case_id=other, other=case, via=via) for via, other in pairs]
+    )
+    audit_many(
+        [
+            pending(
+                "possible_duplicate",
+                object_type="case",
+                object_id=case.number,
+                other=numbers[other],
+                via=via,
+            )
+            for via, other in pairs
+        ]
+    )
+    return len(pairs)
 
 
 @transaction.atomic

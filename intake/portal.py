@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -54,15 +55,8 @@ def load_or_start(request: HttpRequest) -> Portal:
 
 
 def save(portal: Portal, response: HttpResponse) -> HttpResponse:
-    expires = timezone.now() + timedelta(seconds=settings.CORRIDOR_PORTAL_IDLE_SECONDS)
-    PortalSession.objects.update_or_create(
-        id=portal.row_id,
-        defaults={
-            "state": sessions.seal_state(portal.key, portal.row_id, portal.state),
-            "expires_at": expires,
-            "submissions": portal.submissions,
-        },
-    )
+    """Store the session and, for a new one, send its cookie with ``response``."""
+    store(portal)
     if portal.cookie:
         response.set_cookie(
             COOKIE,
@@ -72,6 +66,27 @@ def save(portal: Portal, response: HttpResponse) -> HttpResponse:
             secure=settings.SESSION_COOKIE_SECURE,
         )
     return response
+
+
+def store(portal: Portal) -> None:
+    """Write the session's encrypted state, once per request (a new session also needs
+    ``save``'s cookie)."""
+    expires = timezone.now() + timedelta(seconds=settings.CORRIDOR_PORTAL_IDLE_SECONDS)
+    fields = {
+        "state": sessions.seal_state(portal.key, portal.row_id, portal.state),
+        "expires_at": expires,
+        "submissions": portal.submissions,
+    }
+    # One statement per step: a new session (its random id never stored) is an insert, a
+    # loaded one an update. A loaded row that expired and was purged meanwhile is made again.
+    if portal.cookie:
+        PortalSession.objects.create(id=portal.row_id, **fields)
+    elif not PortalSession.objects.filter(id=portal.row_id).update(**fields):
+        try:
+            with transaction.atomic():
+                PortalSession.objects.create(id=portal.row_id, **fields)
+        except IntegrityError:  # another request of this session made it first
+            PortalSession.objects.filter(id=portal.row_id).update(**fields)
 
 
 def end(request: HttpRequest, response: HttpResponse) -> HttpResponse:

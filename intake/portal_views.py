@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -187,15 +188,19 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _busy(request)
     q = current()
     try:
-        submission = service.submit(
-            q, p.state["answers"], channel=Case.Channel.PORTAL, language=request.LANGUAGE_CODE
-        )
+        # The new case and the session that now names it commit together (one write
+        # transaction, not two): no case is left behind with its answers still in the session.
+        with transaction.atomic():
+            submission = service.submit(
+                q, p.state["answers"], channel=Case.Channel.PORTAL, language=request.LANGUAGE_CODE
+            )
+            p.submissions += 1
+            p.state = {"enrolled": str(submission.case.pk)}
+            portal.store(p)  # a loaded session: its cookie is already set
     except AnswerError:
         p.state["at"] = None
         return portal.save(p, redirect("portal:apply"))
-    p.submissions += 1
-    p.state = {"enrolled": str(submission.case.pk)}
-    response = _render(
+    return _render(
         request,
         "portal/codename.html",
         {
@@ -204,7 +209,6 @@ def submit(request: HttpRequest) -> HttpResponse:
             "duress_words": list(enumerate(submission.duress_words)),
         },
     )
-    return portal.save(p, response)
 
 
 @login_not_required

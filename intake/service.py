@@ -36,11 +36,11 @@ def recognition_phrase() -> str:
     return " ".join(secrets.choice(words) for _ in range(3))
 
 
-def _index(case: Case, questionnaire: Questionnaire, answers: dict) -> dict:
+def _index(case: Case, questionnaire: Questionnaire, answers: dict, *, new: bool = False) -> dict:
     pairs = questionnaire.indexes(answers)
     numbers = blind.store_many(case, pairs)
     stored = [(name, n) for (name, _v), n in zip(pairs, numbers, strict=True) if n is not None]
-    return duplicates.check(case, stored)
+    return duplicates.check(case, stored, new=new)
 
 
 @transaction.atomic(savepoint=False)
@@ -60,15 +60,20 @@ def submit(
         channel=channel, language=language, actor=actor, unverified=channel == Case.Channel.PORTAL
     )
     phrase = recognition_phrase()
-    codename, offered = None, []
+    codename, offered, applicant_key = None, [], None
     if with_codename:  # registered first, so the phrase is sealed to the applicant too
         codename = codenames.new_codename()
         parsed = codenames.parse(codename)
-        codenames.register(case, codenames.derive(parsed.six))
+        applicant_key = codenames.register(case, codenames.derive(parsed.six))
         offered = codenames.duress_words(parsed.six)
     items = [(c, v, "answers") for c, v in questionnaire.by_compartment(final).items()]
-    records.seal_many(case, [*items, (CORRESPONDENCE, {"phrase": phrase}, "phrase")], actor=actor)
-    _index(case, questionnaire, final)
+    records.seal_many(
+        case,
+        [*items, (CORRESPONDENCE, {"phrase": phrase}, "phrase")],
+        actor=actor,
+        applicant_key=applicant_key,
+    )
+    _index(case, questionnaire, final, new=True)
     return Submission(case, codename, phrase, offered)
 
 

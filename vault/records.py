@@ -58,28 +58,69 @@ def associated_data(record_id: uuid.UUID, field: str = "values") -> bytes:
 
 
 def recipients(case, compartment: str, *, field_unit: Team | None = None) -> list[Recipient]:
-    rule = POLICY.get(compartment)
-    if rule is None:
-        raise UnknownCompartment(compartment)
-    found = [Recipient(RecordKey.Kind.ESCROW, keyring().escrow_public)]
-    if rule.field_unit:
+    return _recipients(case, [compartment], field_unit=field_unit)[compartment]
+
+
+def _recipients(
+    case, compartments, *, field_unit: Team | None = None, applicant_key=None
+) -> dict[str, list[Recipient]]:
+    """The recipients of each compartment (vault/policy.py), with at most one look-up per kind
+    of recipient for all of them; every public key is checked against the programme's
+    signature before it is returned."""
+    rules = {}
+    for compartment in compartments:
+        rules[compartment] = POLICY.get(compartment)
+        if rules[compartment] is None:
+            raise UnknownCompartment(compartment)
+    # In a restricted case: the named users instead of teams (escort tasks excepted).
+    to_users = {
+        c
+        for c, rule in rules.items()
+        if case.restricted and rule.follows_restriction and not rule.field_unit
+    }
+    to_teams = {c for c, rule in rules.items() if not rule.field_unit and c not in to_users}
+
+    unit = []
+    if any(rule.field_unit for rule in rules.values()):
         if field_unit is None or field_unit.kind != Team.Kind.FIELD_UNIT:
             raise UnknownCompartment("an escort task is sealed to one field unit")
         key = teams.active_key(field_unit)
-        found.append(Recipient(RecordKey.Kind.TEAM, signing.trusted_public(key), team_key=key))
-    elif case.restricted and rule.follows_restriction:
-        users = StaffKey.objects.filter(user__case_grants__case=case)
-        found += [
+        unit = [Recipient(RecordKey.Kind.TEAM, signing.trusted_public(key), team_key=key)]
+    users = []
+    if to_users:
+        users = [
             Recipient(RecordKey.Kind.USER, signing.trusted_public(k), user_id=k.user_id)
-            for k in users
+            for k in StaffKey.objects.filter(user__case_grants__case=case)
         ]
-    else:
-        for key in teams.active_keys(rule.team_kinds):
-            found.append(Recipient(RecordKey.Kind.TEAM, signing.trusted_public(key), team_key=key))
-    if rule.applicant:
-        applicant = ApplicantKey.objects.filter(case=case).first()
-        if applicant is not None:
-            found.append(Recipient(RecordKey.Kind.APPLICANT, signing.trusted_public(applicant)))
+    team_recipients = []
+    kinds = set().union(*(rules[c].team_kinds for c in to_teams))
+    if kinds:
+        team_recipients = [
+            (
+                key.team.kind,
+                Recipient(RecordKey.Kind.TEAM, signing.trusted_public(key), team_key=key),
+            )
+            for key in teams.active_keys(kinds)
+        ]
+    applicant = []
+    if any(rule.applicant for rule in rules.values()):
+        if applicant_key is None:
+            applicant_key = ApplicantKey.objects.filter(case=case).first()
+        elif applicant_key.case_id != case.pk:
+            raise ValueError("the applicant key of another case")
+        if applicant_key is not None:
+            applicant = [Recipient(RecordKey.Kind.APPLICANT, signing.trusted_public(applicant_key))]
+
+    escrow = Recipient(RecordKey.Kind.ESCROW, keyring().escrow_public)
+    found = {}
+    for compartment, rule in rules.items():
+        if rule.field_unit:
+            named = unit
+        elif compartment in to_users:
+            named = users
+        else:
+            named = [r for kind, r in team_recipients if kind in rule.team_kinds]
+        found[compartment] = [escrow, *named, *(applicant if rule.applicant else [])]
     return found
 
 
@@ -97,11 +138,24 @@ def seal(
 
 @transaction.atomic(savepoint=False)
 def seal_many(
-    case, items: list[tuple[str, dict, str]], *, actor=None, field_unit: Team | None = None
+    case,
+    items: list[tuple[str, dict, str]],
+    *,
+    actor=None,
+    field_unit: Team | None = None,
+    applicant_key: ApplicantKey | None = None,
 ) -> list[Record]:
     """Seal several (compartment, values, kind) records of one case: recipients resolved once
-    per compartment, records and sealed keys inserted in two statements."""
-    targets = {c: recipients(case, c, field_unit=field_unit) for c in {c for c, _v, _k in items}}
+    for all compartments, records and sealed keys inserted in two statements.
+
+    ``applicant_key``: the case's key row when the caller has just registered it in this
+    transaction (it is still checked against its signature); otherwise it is looked up."""
+    targets = _recipients(
+        case,
+        list(dict.fromkeys(c for c, _v, _k in items)),
+        field_unit=field_unit,
+        applicant_key=applicant_key,
+    )
     made, keys = [], []
     now = year_start(case.created_at) if case.restricted else timezone.now()
     for compartment, values, kind in items:

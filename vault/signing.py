@@ -7,6 +7,8 @@
   key directory cannot slip in a key of his own and become a recipient.
 """
 
+from functools import lru_cache
+
 from vault import crypto
 from vault.keys import keyring
 
@@ -56,9 +58,26 @@ def sign_key(key) -> None:
     key.signature = sign(_statement(key))
 
 
+# A signature check is a pure function of the programme's public key, the statement (owner,
+# version and public key, all read from the row at each use) and the signature, so its result
+# may be remembered per process: a changed row is a new statement and is checked afresh, and a
+# cache miss only repeats the check. Staff and team keys are read on every seal; an applicant
+# key is used for one case, so it is checked each time instead of filling this cache.
+@lru_cache(maxsize=1024)
+def _verified(signing_public: bytes, statement: bytes, signature: bytes) -> bool:
+    return crypto.verify_signature(signing_public, statement, signature)
+
+
 def trusted_public(key) -> bytes:
     """The row's public key, after checking the programme signed exactly this key for exactly
     this owner."""
-    if not verify(_statement(key), bytes(key.signature or b"")):
+    from vault.models import ApplicantKey
+
+    statement, signature = _statement(key), bytes(key.signature or b"")
+    if isinstance(key, ApplicantKey):
+        good = verify(statement, signature)
+    else:
+        good = _verified(keyring().signing_public, statement, signature)
+    if not good:
         raise ForgedKey("a public key in the database is not signed by this programme")
     return bytes(key.public_key)

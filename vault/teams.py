@@ -16,6 +16,7 @@ one team at the same time (on SQLite the write lock taken at BEGIN does the same
 """
 
 from django.db import transaction
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 
 from accounts.models import Membership, Team
@@ -39,11 +40,23 @@ def active_key(team: Team) -> TeamKey:
 
 
 def active_keys(kinds) -> list[TeamKey]:
-    """The active key of every team of these kinds, in one query when all exist."""
-    found = list(TeamKey.objects.filter(team__kind__in=kinds, retired_at=None).order_by("team_id"))
-    have = {k.team_id for k in found}
-    missing = Team.objects.filter(kind__in=kinds).exclude(pk__in=have)
-    return found + [create_first_key(team) for team in missing]
+    """The active key of every team of these kinds, with ``key.team`` loaded, in one query:
+    each team joined to its unretired key versions. A team that has none gets its first."""
+    found = []
+    rows = (
+        Team.objects.filter(kind__in=kinds)
+        .annotate(active=FilteredRelation("keys", condition=Q(keys__retired_at=None)))
+        .select_related("active")
+        .order_by("pk", "active__version")
+    )
+    for team in rows:
+        key = getattr(team, "active", None)  # Django leaves it unset when the join is empty
+        if key is None:
+            found.append(create_first_key(team))
+        else:
+            key.team = team
+            found.append(key)
+    return found
 
 
 @transaction.atomic

@@ -112,6 +112,23 @@ def test_it_serialises_appends_through_the_chain_head(db):
     assert head.seq == 3 and head.hash == Event.objects.get(seq=3).hash
 
 
+def test_a_batch_of_events_chains_as_single_appends_do(chain):
+    made = log.record_many(
+        [log.pending("test_event", object_type="case", object_id="26-00009", n=n) for n in (1, 2)]
+    )
+    assert [e.seq for e in made] == [6, 7] and made[0].prev_hash == chain[-1].hash
+    assert log.verify() == (7, None)
+    from audit.models import ChainHead
+
+    assert ChainHead.objects.get().hash == Event.objects.get(seq=7).hash
+
+
+def test_a_batch_refuses_free_text_before_writing_anything(chain):
+    with pytest.raises(log.UnsafeDetail):
+        log.record_many([log.pending("test_event"), log.pending("test_event", note="Иван")])
+    assert log.verify() == (5, None)
+
+
 def test_it_shows_the_log_only_to_auditors(staff):
     auditor = staff.client(staff.persona("auditor"))
     auditor.cookies["corridor_language"] = "en"

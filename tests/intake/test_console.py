@@ -108,6 +108,27 @@ def test_cyrillic_and_latin_spellings_are_linked_as_possible_duplicates(programm
     assert CaseLink.objects.filter(case=first, other=second).exists()
 
 
+def test_each_possible_duplicate_is_linked_both_ways_and_audited_once(programme):
+    from audit.log import verify
+    from audit.models import Event
+    from intake import service
+
+    q = current()
+    answers = {"who": "serviceman", "name": "Одинаков Пётр", "phone": "+7 900 111-22-33"}
+    first = service.submit(q, answers, channel="portal", language="ru").case
+    second = service.submit(q, answers, channel="portal", language="ru").case
+    links = set(CaseLink.objects.values_list("case", "other", "via"))
+    assert links == {
+        (a.pk, b.pk, via)
+        for a, b in ((first, second), (second, first))
+        for via in ("full_name", "phone")
+    }
+    events = Event.objects.filter(action="possible_duplicate")
+    assert sorted(e.detail["via"] for e in events) == ["full_name", "phone"]
+    assert {(e.object_id, e.detail["other"]) for e in events} == {(second.number, first.number)}
+    assert verify()[1] is None
+
+
 def test_a_watch_list_match_flags_the_case_silently(programme):
     from intake import service
 

@@ -17,6 +17,16 @@ def test_a_swapped_team_key_is_refused_before_sealing(programme):
         records.seal(make_case(intake), IDENTITY, {"n": 1}, kind="answers")
 
 
+def test_a_team_key_swapped_after_a_checked_seal_is_refused(programme):
+    """The result of a signature check is kept per process, but only for the exact bytes."""
+    intake = programme.teams["intake"]
+    records.seal(make_case(intake), IDENTITY, {"n": 1}, kind="answers")
+    _private, forged = crypto.new_keypair()
+    TeamKey.objects.filter(team=intake, retired_at=None).update(public_key=forged)
+    with pytest.raises(signing.ForgedKey):
+        records.seal(make_case(intake), IDENTITY, {"n": 2}, kind="answers")
+
+
 def test_an_inserted_higher_team_key_version_is_refused(programme):
     intake = programme.teams["intake"]
     _private, forged = crypto.new_keypair()

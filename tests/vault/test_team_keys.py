@@ -3,9 +3,10 @@
 import pytest
 
 from accounts import actions
+from accounts.models import Team
 from audit.models import Event
 from vault import crypto, records, teams
-from vault.models import TeamKey, TeamKeySeal
+from vault.models import RecordKey, TeamKey, TeamKeySeal
 from vault.policy import IDENTITY
 
 from .conftest import make_case, private_of
@@ -121,3 +122,13 @@ def test_a_new_team_key_is_sealed_to_escrow_only(programme):
     assert admin in teams.pending_members(team)
     record = records.seal(make_case(team), IDENTITY, {"n": 1}, kind="answers")
     assert not records.can_open(admin, record)
+
+
+def test_a_team_without_a_key_gets_one_when_a_record_is_sealed_to_it(programme):
+    second = Team.objects.create(name="Planning 2", kind=Team.Kind.PLANNING)
+    record = records.seal(make_case(programme.teams["intake"]), IDENTITY, {"n": 1}, kind="answers")
+    key = teams.active_key(second)
+    assert key.version == 1 and not key.seals.exclude(user=None).exists()
+    sealed_to = set(record.keys.filter(kind=RecordKey.Kind.TEAM).values_list("team_key", flat=True))
+    expected = {teams.active_key(programme.teams[t]).pk for t in ("intake", "planning")}
+    assert sealed_to == expected | {key.pk}
