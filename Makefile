@@ -57,6 +57,7 @@ test-postgres: $(VENV)/.dev system-deps-test messages
 bench: $(VENV)/.dev
 	$(BIN)/python bench/vault.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/cases.py
 
 # The README's pictures, from a throwaway demo database and a real server.
 screenshots: $(VENV)/.dev system-deps-test messages
