@@ -1,3 +1,5 @@
+import functools
+
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,7 @@ def queue_navigation(request: HttpRequest) -> dict:
     if not user.has_perm("accounts.view_team_cases"):
         return {}
 
+    @functools.cache  # the template asks twice (if, then for): count once per request
     def items() -> list[dict]:
         counts = queues.queue_counts(user)
         shown = [

@@ -91,6 +91,18 @@ class Case(models.Model):
                 condition=models.Q(status="new", assignee=None, unverified=False),
                 name="case_new_unassigned",
             ),
+            # Date order across several teams: the newest first without sorting.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="new", assignee=None, unverified=False),
+                name="case_new_unassigned_date",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(watchlist_match=True) | models.Q(duress=True),
+                name="case_flagged_date",
+            ),
+            models.Index(fields=["assignee", "created_at"], name="case_assignee_created"),
         ]
 
     def __str__(self) -> str:

@@ -187,3 +187,15 @@ def test_a_user_named_on_restricted_cases_sees_them_in_lists_and_counts(programm
     assert _nav_counts(html)["/cases/queue/new/"] == 2
     operator_html = _client(programme, "operator").get("/cases/").content.decode()
     assert team_case.number in operator_html and named.number not in operator_html
+
+
+def test_the_navigation_counts_once_per_page(programme):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_case(programme.teams["intake"])
+    client = _client(programme, "operator")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/account/")
+    capped = [q["sql"] for q in queries if "LIMIT 100" in q["sql"] and "cases_case" in q["sql"]]
+    assert len(capped) == 6  # one capped count per queue, not two
