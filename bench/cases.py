@@ -783,7 +783,8 @@ def main() -> None:
 
         connections.close_all()
         if args.keep:
-            log(f"kept: {os.environ['DATABASE_URL']}, keys in {TMP / 'keys'}")
+            kept = BENCH_DB if POSTGRES else TMP / "bench.sqlite3"  # never the URL's password
+            log(f"kept: database {kept}, keys in {TMP / 'keys'}")
         else:
             if POSTGRES:
                 drop_postgres_database()

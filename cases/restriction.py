@@ -117,8 +117,10 @@ def decide(case: Case, *, approve: bool, actor, actor_private: bytes | None) -> 
 
 
 @transaction.atomic
-def seal_for_named(case: Case, *, actor, actor_private: bytes) -> int:
+def seal_for_named(case: Case, *, actor, actor_private: bytes | None) -> int:
     """A named user seals the records he can open to named people who still lack a copy."""
     if not case.restricted or not case.grants.filter(user=actor).exists():
         raise TransitionRefused(_("Only a person named on this case can do this."))
+    if actor_private is None:
+        raise TransitionRefused(_("Your session holds no key. Log out and in again."))
     return records.restrict(case, [], actor=actor, actor_private=actor_private)["resealed"]

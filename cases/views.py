@@ -337,12 +337,10 @@ def seal_for_named(request: HttpRequest, number: str) -> HttpResponse:
     from cases import restriction
 
     case = access.case_for_user(request.user, number)
-    private = _private_or_none(request)
-    if private is None:
-        messages.error(request, _("Your session holds no key. Log out and in again."))
-        return redirect("cases:detail", number=case.number)
     try:
-        n = restriction.seal_for_named(case, actor=request.user, actor_private=private)
+        n = restriction.seal_for_named(
+            case, actor=request.user, actor_private=_private_or_none(request)
+        )
         messages.success(
             request,
             ngettext(
