@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -87,3 +88,29 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key[:8]
+
+
+class StaffSession(AbstractBaseSession):
+    """A staff session (``SESSION_ENGINE = "accounts.session_store"``).
+
+    ``session_key`` holds a keyed hash of the session cookie's value, never the value itself
+    (vault.sessions.session_row_id, keyed with a secret from the key directory): a copy of this
+    table names no cookie anyone could send. ``user`` is set once someone is logged in, so
+    that every session of one user can be deleted at once (deactivation, "log out
+    everywhere"). The data also holds only half of the user's key; the other half is the
+    browser's vault cookie, without which the session is refused (accounts.middleware).
+    """
+
+    session_key = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=True
+    )
+
+    def __str__(self) -> str:
+        return "staff session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from accounts.session_store import SessionStore
+
+        return SessionStore

@@ -182,8 +182,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions live in the database so that every host behind the load balancer sees them.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database so that every host behind the load balancer sees them, keyed
+# by a keyed hash of the cookie value (accounts/session_store.py): the table cannot be replayed.
+SESSION_ENGINE = "accounts.session_store"
 SESSION_COOKIE_NAME = "corridor_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from vault import crypto
+from vault.keys import keyring
 
 COOKIE = "corridor_vault"
 _SESSION_FIELD = "vault_wrapped"
@@ -105,3 +106,15 @@ def open_state(key: bytes, row_id: bytes, sealed: bytes) -> dict | None:
         return json.loads(crypto.aead_decrypt(key, sealed, _PORTAL_AD + row_id))
     except crypto.DecryptionFailed:
         return None
+
+
+# --- staff session ids --------------------------------------------------------------------------
+
+
+def session_row_id(session_key: str) -> str:
+    """The database key of a staff session: a BLAKE2b hash of the cookie's session key, keyed
+    with the wrap secret (kept outside the database) under its own personalisation. A database
+    reader sees only this; it names no cookie (accounts/session_store.py)."""
+    return crypto.keyed_hash(
+        keyring().wrap_secret, session_key.encode(), person=b"staff-session-id"
+    ).hex()

@@ -3,9 +3,9 @@
 import base64
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import RequestFactory
 
+from accounts.models import StaffSession as Session
 from tests.factories import PASSWORD
 from vault import crypto, sessions
 from vault import staff as staff_keys
