@@ -3,8 +3,11 @@
 Views open to strangers say so with Django's ``login_not_required``; views a half-logged-in
 user may reach (second-factor enrolment, the forced password change, logout) carry
 ``accounts.decorators.step``. ``tests/accounts/test_every_url_needs_login.py`` walks every URL
-pattern to prove the rule. The middleware also ends idle sessions and sessions older than the
-user's last "log out everywhere".
+pattern to prove the rule. The middleware also ends idle sessions, sessions older than the
+absolute cap, sessions older than the user's last "log out everywhere", and any session that
+arrives without the browser's vault cookie it was bound to at login (vault/sessions.py): a copy
+of a session row, even with its cookie, is not a session. Each end deletes the row and both
+cookies.
 """
 
 import time
@@ -20,6 +23,7 @@ from vault import sessions as vault_sessions
 
 SEEN = "seen"
 EPOCH = "epoch"
+STARTED = "started"
 _TOUCH_EVERY = 30  # seconds; the session is written at most this often for the idle clock
 
 
@@ -35,10 +39,27 @@ class StaffAccessMiddleware:
             return None
         user = request.user
         if not user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            response = redirect_to_login(request.get_full_path())
+            if vault_sessions.COOKIE in request.COOKIES:
+                vault_sessions.end(response)  # the other half of a session that expired
+            return response
+        if not vault_sessions.is_bound(request) or (
+            user.is_verified() and not vault_sessions.is_unlocked(request)
+        ):
+            # The row (and perhaps its cookie) without the browser's half: a copy, or a
+            # browser that lost a cookie. Either way this session is over, on every page.
+            record("session_refused", actor=user, object_type="user", object_id=user.pk)
+            logout(request)
+            response = redirect_to_login(request.get_full_path())
+            vault_sessions.end(response)
+            return response
         now = int(time.time())
         seen = request.session.get(SEEN, now)
-        if now - seen > settings.CORRIDOR_IDLE_TIMEOUT:
+        started = request.session.get(STARTED, 0)
+        if (
+            now - seen > settings.CORRIDOR_IDLE_TIMEOUT
+            or now - started > settings.SESSION_COOKIE_AGE
+        ):
             record("session_expired", actor=user, object_type="user", object_id=user.pk)
             logout(request)
             return _expired()
@@ -47,8 +68,11 @@ class StaffAccessMiddleware:
             return _expired()
         if now - seen >= _TOUCH_EVERY or SEEN not in request.session:
             request.session[SEEN] = now
-            # The row holding the wrapped key dies with the idle clock, not hours later.
-            request.session.set_expiry(settings.CORRIDOR_IDLE_TIMEOUT)
+            # The row holding the wrapped key dies with the idle clock (or the absolute cap,
+            # whichever comes first), not hours later.
+            request.session.set_expiry(
+                min(settings.CORRIDOR_IDLE_TIMEOUT, settings.SESSION_COOKIE_AGE - (now - started))
+            )
         step = getattr(view_func, "login_step", None)
         if not user.is_verified():
             return None if step == "enrol" or step == "any" else redirect("accounts:enrol")

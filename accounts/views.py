@@ -1,3 +1,5 @@
+import time
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
@@ -16,7 +18,7 @@ from django_otp import match_token, user_has_device
 from accounts import actions, throttle
 from accounts.decorators import step
 from accounts.forms import CodeForm, LoginForm, PasswordForm, StaffEditForm, StaffForm, TeamForm
-from accounts.middleware import EPOCH, SEEN
+from accounts.middleware import EPOCH, SEEN, STARTED
 from accounts.models import Team, User
 from accounts.roles import CAPABILITIES, ROLE_CAPABILITIES, Role
 from audit.log import record
@@ -88,7 +90,9 @@ def _complete_login(request: HttpRequest, user: User, device, password: str) -> 
     into the split-key session; a user still to enrol gets no key until a full login."""
     login(request, user)
     request.session[EPOCH] = user.session_epoch
+    request.session[STARTED] = int(time.time())
     request.session.pop(SEEN, None)
+    vault_sessions.bind(request)  # replaced by the key's own binding once both factors passed
     if device is not None:
         otp_login(request, device)
         if staff_keys.has_key(user):

@@ -1,13 +1,20 @@
-"""Split-key sessions: the unwrapped private key never rests whole in one place.
+"""Split-key sessions: the unwrapped private key never rests whole in one place, and the
+server-side session is worth nothing without the browser's half.
 
 At login the key is encrypted with a fresh random session key; the ciphertext goes into the
 server-side session, the session key into its own ``HttpOnly; Secure; SameSite=Strict``
 cookie. Neither the database nor the cookie alone yields the key; it exists in plaintext only
-inside a request. Logout flushes the session and deletes the cookie; an expired session
-leaves a cookie that opens nothing.
+inside a request.
+
+Every login step sets that cookie, the half-login before the second factor too (then with a
+random token that opens nothing), and the session keeps a keyed hash of it: a session row
+presented without the matching cookie is refused on every staff page
+(``accounts.middleware``), not only where a key is used. Logout and expiry delete the row and
+both cookies.
 """
 
 import base64
+import hmac
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -17,18 +24,52 @@ from vault.keys import keyring
 
 COOKIE = "corridor_vault"
 _SESSION_FIELD = "vault_wrapped"
+_BIND_FIELD = "vault_bound"
 
 
 class Locked(Exception):
     """This request carries no usable key: log in again."""
 
 
+def bind(request: HttpRequest) -> None:
+    """Half-login (no second factor yet, so no key): tie the session to a fresh random cookie."""
+    token = crypto.random_key()
+    request.session.pop(_SESSION_FIELD, None)
+    request.session[_BIND_FIELD] = _binding(token)
+    request._vault_cookie = base64.urlsafe_b64encode(token).decode()
+
+
 def start(request: HttpRequest, private: bytes) -> None:
+    """Full login: wrap ``private`` under a fresh session key that only the cookie carries."""
     session_key = crypto.random_key()
     request.session[_SESSION_FIELD] = base64.b64encode(
         crypto.secretbox_encrypt(session_key, private)
     ).decode()
+    request.session[_BIND_FIELD] = _binding(session_key)
     request._vault_cookie = base64.urlsafe_b64encode(session_key).decode()
+
+
+def _binding(token: bytes) -> str:
+    return crypto.keyed_hash(keyring().wrap_secret, token, person=b"session-binding").hex()
+
+
+def _cookie_bytes(value: str | None) -> bytes | None:
+    if not value or len(value) > 100:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(value.encode())
+    except ValueError:
+        return None
+    return raw if len(raw) == crypto.KEY_BYTES else None
+
+
+def is_bound(request: HttpRequest) -> bool:
+    """Does this request carry the cookie this session was bound to at login?"""
+    stored = request.session.get(_BIND_FIELD)
+    token = _cookie_bytes(request.COOKIES.get(COOKIE))
+    if not isinstance(stored, str) or token is None:
+        return False
+    return hmac.compare_digest(_binding(token), stored)
 
 
 def set_cookie(request: HttpRequest, response: HttpResponse) -> None:

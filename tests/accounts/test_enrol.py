@@ -68,6 +68,14 @@ def test_it_requires_the_code_once_a_device_exists(staff):
 
 def test_a_password_alone_never_unwraps_the_key(half_logged_in):
     """Before enrolment the session holds no key: a phished password opens nothing."""
+    from django.test import RequestFactory
+
+    from vault import sessions
+
     _user, client = half_logged_in
-    assert "corridor_vault" not in client.cookies
     assert "vault_wrapped" not in client.session
+    # The half-login's vault cookie only binds the session to this browser; it opens no key.
+    request = RequestFactory().get("/")
+    request.session = client.session
+    request.COOKIES[sessions.COOKIE] = client.cookies[sessions.COOKIE].value
+    assert sessions.is_bound(request) and not sessions.is_unlocked(request)

@@ -55,12 +55,12 @@ def test_a_restricted_case_is_only_for_named_users(programme, case):
     assert page.status_code == 200 and "Сидоренко" in page.content.decode()
 
 
-def test_a_session_without_its_key_shows_a_notice_not_an_error(programme, case):
+def test_a_session_without_its_key_gets_the_login_page_and_opens_nothing(programme, case):
+    """Without the vault cookie the session is not a session (tests/accounts/test_session_copy)."""
     client = _client(programme, "operator")
     del client.cookies[sessions.COOKIE]
     page = client.get(f"/cases/{case.number}/")
-    assert page.status_code == 200
-    assert "Your session holds no key" in page.content.decode()
+    assert page.status_code == 302 and page["Location"].startswith("/login/")
     assert not Event.objects.filter(action="record_opened").exists()
 
 
