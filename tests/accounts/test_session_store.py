@@ -58,3 +58,13 @@ def test_clearsessions_deletes_expired_rows_and_keeps_live_ones(staff):
     call_command("clearsessions")
     assert StaffSession.objects.count() == 1
     assert not StaffSession.objects.filter(pk=old.pk).exists()
+
+
+def test_the_portal_keeps_no_staff_session(client, programme):
+    """The applicant portal has its own sessions (intake.PortalSession); it never writes here."""
+    from tests.intake.test_portal_flow import apply, login
+
+    codename, _phrase, _duress = apply(client)
+    login(client, codename)
+    assert not StaffSession.objects.exists()
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
