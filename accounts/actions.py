@@ -12,9 +12,11 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import session_store
 from accounts.models import Membership, Team, User
 from accounts.roles import Role
 from audit.log import record
+from cases import restriction
 from vault import staff as staff_keys
 from vault import teams as team_keys
 
@@ -69,6 +71,10 @@ def set_roles(*, actor: User | None, user: User, roles: list[str]) -> None:
         added=added,
         removed=removed,
     )
+    if current and not wanted:  # his last role is gone: he is a leaver
+        user.session_epoch += 1
+        user.save(update_fields=["session_epoch"])
+        _take_keys(actor=actor, user=user, reason="last_role_removed")
 
 
 @transaction.atomic
@@ -83,6 +89,31 @@ def set_active(*, actor: User, user: User, active: bool) -> None:
         actor=actor,
         object_type="user",
         object_id=user.pk,
+    )
+    if not active:
+        _take_keys(actor=actor, user=user, reason="deactivated")
+
+
+def _take_keys(*, actor: User | None, user: User, reason: str) -> None:
+    """A leaver loses his keys (DESIGN.md, "keys follow roles"): every team key he holds a copy
+    of rotates, as removing a member does, so what is sealed from now on uses a key he never
+    had, and his copies of old versions are deleted; he is taken off restricted cases; his
+    session rows are deleted (the caller has raised ``session_epoch`` for requests in flight).
+    Coming back (reactivation, a new role) gives him no key: a member or escrow grants again."""
+    teams = list(Team.objects.filter(keys__seals__user=user).distinct().order_by("pk"))
+    for team in teams:
+        team_keys.rotate(team, actor=actor, removed=user)
+    cases = restriction.unname_leaver(user, actor=actor)
+    ended = session_store.delete_for_user(user)
+    record(
+        "leaver_keys_revoked",
+        actor=actor,
+        object_type="user",
+        object_id=user.pk,
+        reason=reason,
+        teams=[t.pk for t in teams],
+        restricted_cases=cases,
+        sessions_ended=ended,
     )
 
 
@@ -127,7 +158,8 @@ def reset_second_factor(*, actor: User, user: User) -> None:
 def logout_everywhere(*, user: User) -> None:
     user.session_epoch += 1
     user.save(update_fields=["session_epoch"])
-    record("logout_everywhere", actor=user, object_type="user", object_id=user.pk)
+    ended = session_store.delete_for_user(user)
+    record("logout_everywhere", actor=user, object_type="user", object_id=user.pk, sessions=ended)
 
 
 def start_totp_enrolment(user: User) -> TOTPDevice:

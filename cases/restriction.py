@@ -124,3 +124,33 @@ def seal_for_named(case: Case, *, actor, actor_private: bytes | None) -> int:
     if actor_private is None:
         raise TransitionRefused(_("Your session holds no key. Log out and in again."))
     return records.restrict(case, [], actor=actor, actor_private=actor_private)["resealed"]
+
+
+@transaction.atomic
+def unname_leaver(user, *, actor) -> int:
+    """Take a leaver (deactivated, or left without a role) off every restricted case: his
+    grants go, so nothing sealed from now on is sealed to him; his copies of data keys go, so a
+    later copy of the database gives his password nothing; requests naming him that still wait
+    are declined, so a second supervisor cannot name him by approving an old one. Returns the
+    number of cases. Records only he could open keep escrow's copy (escrow recovery)."""
+    from cases.models import CaseGrant
+
+    case_ids = set(CaseGrant.objects.filter(user=user).values_list("case_id", flat=True))
+    waiting = AccessRequest.objects.filter(user=user, status=AccessRequest.Status.PENDING)
+    case_ids |= set(waiting.values_list("case_id", flat=True))
+    for case in Case.objects.filter(pk__in=case_ids).order_by("pk"):
+        declined = waiting.filter(case=case).update(
+            status=AccessRequest.Status.DECLINED, decided_by=actor, decided_at=_date(case)
+        )
+        unnamed, _ = CaseGrant.objects.filter(case=case, user=user).delete()
+        audit(
+            "case_unnamed",
+            actor=actor,
+            object_type="case",
+            object_id=case.number,
+            users=[user.pk],
+            grants=unnamed,
+            requests_declined=declined,
+        )
+    records.forget_user(user)
+    return len(case_ids)

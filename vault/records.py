@@ -338,3 +338,10 @@ def missing_copies(case) -> int:
         holders = {k.user_id for k in record.keys.all() if k.kind == RecordKey.Kind.USER}
         count += bool(named - holders)
     return count
+
+
+def forget_user(user) -> int:
+    """Delete every data key sealed to ``user`` himself (restricted cases): a leaver's copies.
+    Escrow's copy of each record stays. The caller audits."""
+    deleted, _ = RecordKey.objects.filter(kind=RecordKey.Kind.USER, user=user).delete()
+    return deleted

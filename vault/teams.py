@@ -99,12 +99,12 @@ def team_private(team_key: TeamKey, user, user_private: bytes) -> bytes:
 
 
 def pending_members(team: Team) -> list:
-    """Members (with a key pair) who hold no seal of the active key yet."""
+    """Active members (with a key pair) who hold no seal of the active key yet."""
     key = active_key(team)
     granted = set(key.seals.exclude(user=None).values_list("user_id", flat=True))
     return [
         m
-        for m in team.members.filter(vault_key__isnull=False).order_by("username")
+        for m in team.members.filter(vault_key__isnull=False, is_active=True).order_by("username")
         if m.pk not in granted
     ]
 
@@ -126,6 +126,8 @@ def grant(team: Team, member, *, actor, actor_private: bytes) -> int:
     _lock(team)
     if not Membership.objects.filter(team=team, user=member).exists():
         raise NoTeamKey("only a member of the team can be granted its key")
+    if not member.is_active:  # a leaver's keys were taken (accounts.actions.set_active)
+        raise NoTeamKey("a deactivated user is granted no key")
     member_public = signing.trusted_public(StaffKey.objects.get(user=member))
     granted = 0
     seals = TeamKeySeal.objects.filter(team_key__team=team, user=actor).select_related("team_key")
