@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.utils import translation
 
 # No inline script or style anywhere, no other origin: pages work with JavaScript disabled
@@ -35,6 +36,14 @@ def security_headers(get_response: Callable[[HttpRequest], HttpResponse]):
     return middleware
 
 
+def on_portal_host(request: HttpRequest) -> bool:
+    """Is this request for one of the portal's host names? Compared as Django compares hosts
+    (any case, trailing dot dropped, port ignored), so no spelling of a portal name that Django
+    accepts reaches the staff URLconf."""
+    host, _port = split_domain_port(request.META.get("HTTP_HOST", ""))
+    return host in settings.CORRIDOR_PORTAL_HOSTS
+
+
 def language(get_response: Callable[[HttpRequest], HttpResponse]):
     """Pick the UI language from the language cookie only, else the site default.
 
@@ -45,8 +54,7 @@ def language(get_response: Callable[[HttpRequest], HttpResponse]):
     supported = {code for code, _name in settings.LANGUAGES}
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        host = request.META.get("HTTP_HOST", "").split(":")[0]
-        on_portal = host in settings.CORRIDOR_PORTAL_HOSTS
+        on_portal = on_portal_host(request)
         if on_portal:
             # A portal host sees only the portal (SecureDrop's two apps, one per audience).
             request.urlconf = "intake.portal_host_urls"

@@ -73,15 +73,39 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("Production needs SECRET_KEY or SECRET_KEY_FILE.")
     SECRET_KEY = _DEV_SECRET_KEY
 
-ALLOWED_HOSTS = [
-    h
-    for h in os.getenv(
-        "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver"
-    ).split(",")
-    if h
-]
-if PRODUCTION and not ALLOWED_HOSTS:
+
+def host_names(value: str) -> list[str]:
+    """Comma-separated host names, as Django compares them: lower case, no trailing dot."""
+    return [h for h in (h.strip().lower().removesuffix(".") for h in value.split(",")) if h]
+
+
+def shared_hosts(portal: list[str], staff: list[str]) -> list[str]:
+    """Portal host names that a staff entry also matches (exactly, ``*`` or ``.domain``)."""
+    from django.utils.http import is_same_domain
+
+    return [p for p in portal if any(s == "*" or is_same_domain(p, s) for s in staff)]
+
+
+# Two lists of host names. ALLOWED_HOSTS names the staff console's hosts only; the applicant
+# portal's (its web name and onion address) go in CORRIDOR_PORTAL_HOSTS, where a request sees
+# the portal's URLs and nothing else (corridor.middleware.language). Django answers for both.
+# A name in both lists (or a staff wildcard that covers a portal name) would put the staff
+# login beside the portal, where a hostile service could point applicants' or staff's
+# browsers: production refuses to start then.
+CORRIDOR_STAFF_HOSTS = host_names(
+    os.getenv("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+)
+CORRIDOR_PORTAL_HOSTS = host_names(os.getenv("CORRIDOR_PORTAL_HOSTS", ""))
+if PRODUCTION and not CORRIDOR_STAFF_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS (the staff host name).")
+if PRODUCTION and shared_hosts(CORRIDOR_PORTAL_HOSTS, CORRIDOR_STAFF_HOSTS):
+    raise ImproperlyConfigured(
+        "A host may be a portal host (CORRIDOR_PORTAL_HOSTS) or a staff host (ALLOWED_HOSTS), "
+        "never both: "
+        + ", ".join(shared_hosts(CORRIDOR_PORTAL_HOSTS, CORRIDOR_STAFF_HOSTS))
+        + ". List portal names only in CORRIDOR_PORTAL_HOSTS (docs/operations.md)."
+    )
+ALLOWED_HOSTS = list(dict.fromkeys(CORRIDOR_STAFF_HOSTS + CORRIDOR_PORTAL_HOSTS))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -248,12 +272,25 @@ CORRIDOR_WORDLIST = os.getenv("CORRIDOR_WORDLIST", "")  # default: the EFF long 
 CORRIDOR_DEFAULT_PHONE_REGION = os.getenv("CORRIDOR_DEFAULT_PHONE_REGION", "RU")
 MEDIA_ROOT = os.getenv("CORRIDOR_MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
 
+
+def _inside(path: str, folder: Path) -> bool:
+    return Path(path).resolve().is_relative_to(folder.resolve())
+
+
+# var/ and the media folder are backed up with the database (docs/operations.md, "Backups");
+# the key directory (peppers, wrap secret) must never be in those backups.
+if PRODUCTION and any(_inside(CORRIDOR_KEY_DIR, folder) for folder in (BASE_DIR, Path(MEDIA_ROOT))):
+    raise ImproperlyConfigured(
+        "CORRIDOR_KEY_DIR must lie outside the checkout, var/ and CORRIDOR_MEDIA_ROOT, which "
+        "are backed up with the database (docs/operations.md)."
+    )
+
 # Programme data (docs/questionnaires.md): programmes/<CORRIDOR_PROGRAMME>/.
 CORRIDOR_PROGRAMME = os.getenv("CORRIDOR_PROGRAMME", "reference")
 CORRIDOR_PROGRAMME_DIR = str(BASE_DIR / "programmes" / CORRIDOR_PROGRAMME)
 # The applicant portal: its own URL prefix here, its own host names in production (the
-# onion address among them); requests for these hosts see only the portal's URLs.
-CORRIDOR_PORTAL_HOSTS = [h for h in os.getenv("CORRIDOR_PORTAL_HOSTS", "").split(",") if h]
+# onion address among them, CORRIDOR_PORTAL_HOSTS above); requests for these hosts see only
+# the portal's URLs.
 # Tor Browser posts with "Origin: http://<onion>" while nginx says the scheme is https.
 CSRF_TRUSTED_ORIGINS = [f"http://{h}" for h in CORRIDOR_PORTAL_HOSTS if h.endswith(".onion")]
 # Case deadlines (programme settings): a new case should be screened within this many days; a

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from corridor.middleware import on_portal_host
 from intake.models import PortalSession
 from vault import sessions
 
@@ -28,8 +29,7 @@ class Portal:
 
 
 def is_portal(request: HttpRequest) -> bool:
-    host = request.get_host().split(":")[0] if request.META.get("HTTP_HOST") else ""
-    return request.path.startswith("/portal/") or host in settings.CORRIDOR_PORTAL_HOSTS
+    return request.path.startswith("/portal/") or on_portal_host(request)
 
 
 def load(request: HttpRequest) -> Portal | None:

@@ -111,3 +111,49 @@ def test_every_systemd_unit_runs_a_command_that_exists():
                 seen += 1
     assert seen >= 4
     assert "cases mark-dormant" in Path("deploy/systemd/corridor-cases-dormant.service").read_text()
+
+
+PORTAL = "portal.example.org,abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion"
+
+
+def test_portal_hosts_beside_the_staff_host_pass_and_django_answers_for_both():
+    env = dict(PRODUCTION, CORRIDOR_PORTAL_HOSTS=PORTAL)
+    result = _run("check", "--deploy", "--fail-level", "DEBUG", env_overrides=env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    shown = _run(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.ALLOWED_HOSTS)",
+        env_overrides=env,
+    )
+    assert "staff.example.org" in shown.stdout and "portal.example.org" in shown.stdout
+
+
+@pytest.mark.parametrize(
+    "staff_hosts",
+    [
+        "staff.example.org,portal.example.org",  # the same name in both lists
+        "staff.example.org,PORTAL.example.org.",  # in another spelling
+        ".example.org",  # a staff wildcard that covers the portal
+        "*",
+    ],
+)
+def test_it_refuses_to_start_when_a_host_is_both_portal_and_staff(staff_hosts):
+    env = dict(PRODUCTION, ALLOWED_HOSTS=staff_hosts, CORRIDOR_PORTAL_HOSTS=PORTAL)
+    result = _run("check", env_overrides=env)
+    assert result.returncode != 0 and "never both: portal.example.org" in result.stderr
+    served = subprocess.run(  # what gunicorn loads: it must not start either
+        [sys.executable, "-c", "import corridor.wsgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "corridor.settings"},
+        timeout=120,
+    )
+    assert served.returncode != 0 and "never both" in served.stderr
+
+
+def test_it_refuses_a_key_directory_inside_the_backed_up_folders():
+    for inside in (ROOT / "var" / "keys", ROOT / "var" / "media" / "keys"):
+        result = _run("check", env_overrides=dict(PRODUCTION, CORRIDOR_KEY_DIR=str(inside)))
+        assert result.returncode != 0 and "CORRIDOR_KEY_DIR must lie outside" in result.stderr

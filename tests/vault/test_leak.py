@@ -41,6 +41,25 @@ def _scan(blobs: dict[str, bytes]) -> list[str]:
     return found
 
 
+# The key directory's secrets (public halves may be anywhere): never inside a database backup.
+SECRET_KEY_FILES = ("pepper-index", "pepper-codename", "pepper-checkword", "wrap.secret",
+                    "signing.key", "delivery.key")  # fmt: skip
+
+
+def _keys_in(blobs: dict[str, bytes], key_dir: Path) -> list[str]:
+    """Key files whose bytes (raw, hex or base64) appear in any blob."""
+    import base64
+
+    found = []
+    for name in SECRET_KEY_FILES:
+        raw = (key_dir / name).read_bytes()
+        forms = [raw, raw.hex().encode(), base64.b64encode(raw), base64.urlsafe_b64encode(raw)]
+        found += [
+            f"{name} in {where}" for where, data in blobs.items() if any(f in data for f in forms)
+        ]
+    return found
+
+
 def _run_scenario(tmp_path: Path, key_dir: Path, database_url: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
@@ -85,6 +104,7 @@ def test_nothing_leaks_into_a_sqlite_file(tmp_path, key_directory):
     result = _run_scenario(tmp_path, key_directory["path"], f"sqlite:///{db}")
     files = {p.name: p.read_bytes() for p in tmp_path.glob("leak.sqlite3*")}
     _assert_nothing_leaks(files, tmp_path, result.stdout + result.stderr)
+    assert _keys_in(files, key_directory["path"]) == []
 
 
 def _drop_database(admin_url: str, name: str) -> None:
@@ -123,8 +143,16 @@ def test_nothing_leaks_into_a_pg_dump(tmp_path, key_directory):
         dump = subprocess.run(["pg_dump", "--no-owner", leak_url], capture_output=True, timeout=300)
         assert dump.returncode == 0, dump.stderr.decode(errors="replace")
         _assert_nothing_leaks({"pg_dump": dump.stdout}, tmp_path, result.stdout + result.stderr)
+        assert _keys_in({"pg_dump": dump.stdout}, key_directory["path"]) == []
     finally:
         _drop_database(admin_url, name)
+
+
+def test_the_key_scan_finds_a_key_file_in_any_form(key_directory):
+    """The key scan, shown the pepper as hex inside a dump, reports it."""
+    pepper = (key_directory["path"] / "pepper-index").read_bytes()
+    dump = b"COPY vault_x (v) FROM stdin;\n" + pepper.hex().encode() + b"\n"
+    assert _keys_in({"dump": dump}, key_directory["path"]) == ["pepper-index in dump"]
 
 
 def test_the_scan_finds_a_plaintext_canary(tmp_path):
