@@ -58,6 +58,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/vault.py
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/cases.py
+	$(BIN)/python bench/roster.py
 
 # The README's pictures, from a throwaway demo database and a real server.
 screenshots: $(VENV)/.dev system-deps-test messages
