@@ -3,24 +3,21 @@
 Views call these; nothing else writes users, roles, memberships or second factors.
 """
 
-import base64
 import secrets
 import string
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import session_store
-from accounts.models import Membership, Team, User
+from accounts import second_factor, session_store
+from accounts.models import BackupCodeDevice, Membership, Team, TOTPDevice, User
 from accounts.roles import Role
 from audit.log import record
 from cases import restriction
 from vault import staff as staff_keys
 from vault import teams as team_keys
 
-BACKUP_CODE_COUNT = 10
+BACKUP_CODE_COUNT = second_factor.BACKUP_CODE_COUNT
 _TEMP_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -148,7 +145,7 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
 def reset_second_factor(*, actor: User, user: User) -> None:
     """Remove every device: the user enrols a new authenticator at the next login."""
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    BackupCodeDevice.objects.filter(user=user).delete()  # and its codes
     user.session_epoch += 1
     user.save(update_fields=["session_epoch"])
     record("second_factor_reset", actor=actor, object_type="user", object_id=user.pk)
@@ -163,10 +160,16 @@ def logout_everywhere(*, user: User) -> None:
 
 
 def start_totp_enrolment(user: User) -> TOTPDevice:
-    """Return the user's unconfirmed TOTP device, creating it if needed (no audit yet)."""
+    """Return the user's unconfirmed TOTP device, creating it if needed (no audit yet).
+
+    An unconfirmed device whose sealed seed no longer opens (the key directory changed) is
+    replaced: the user has not scanned anything that works."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is not None and not second_factor.seed_opens(device):
+        device.delete()
+        device = None
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = second_factor.new_totp_device(user, confirmed=False)
     return device
 
 
@@ -186,11 +189,8 @@ def regenerate_backup_codes(*, user: User) -> list[str]:
 
 
 def new_backup_codes(user: User) -> list[str]:
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="backup")
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-    return codes
+    """Replace the user's backup codes; the database keeps only their keyed hashes."""
+    return second_factor.replace_backup_codes(user)
 
 
 @transaction.atomic
@@ -230,4 +230,4 @@ def remove_member(*, actor: User, team: Team, user: User) -> None:
 
 def totp_secret(device: TOTPDevice) -> str:
     """The device's key in the base32 form authenticator apps accept for manual entry."""
-    return base64.b32encode(device.bin_key).decode().rstrip("=")
+    return second_factor.totp_secret(device)

@@ -1,7 +1,11 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 from accounts.roles import CAPABILITIES, Role
 
@@ -114,3 +118,63 @@ class StaffSession(AbstractBaseSession):
         from accounts.session_store import SessionStore
 
         return SessionStore
+# --- second factors (accounts/second_factor.py reads and writes them) ---------------------------
+#
+# django-otp's own TOTPDevice keeps the seed as hex and StaticToken the backup codes as typed:
+# a copy of the database would be a copy of every second factor. These keep only a sealed seed
+# and keyed hashes (vault/second_factors.py), under keys derived from the key directory. They
+# are django-otp devices, so django-otp's middleware and ``is_verified`` work unchanged.
+
+
+class TOTPDevice(ThrottlingMixin, Device):
+    """An authenticator app. Fields as django-otp's TOTPDevice, the seed sealed to this row."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sealed_seed = models.BinaryField()
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    # The time step of the last accepted code: a code is never accepted twice.
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "TOTP device"
+
+    def get_throttle_factor(self) -> int:
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token) -> bool:
+        """django-otp's interface; the check itself is ``second_factor.verify_totp``."""
+        from accounts import second_factor
+
+        return second_factor.verify_totp(self, token)
+
+
+class BackupCodeDevice(ThrottlingMixin, Device):
+    """The user's one-time backup codes, stored only as keyed hashes (``BackupCode``)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta(Device.Meta):
+        verbose_name = "backup code device"
+
+    def get_throttle_factor(self) -> int:
+        return getattr(settings, "OTP_STATIC_THROTTLE_FACTOR", 1)
+
+    def verify_token(self, token) -> bool:
+        """django-otp's interface; the check itself is ``second_factor.verify_backup_code``."""
+        from accounts import second_factor
+
+        return second_factor.verify_backup_code(self, token)
+
+
+class BackupCode(models.Model):
+    """One unused backup code: a keyed hash, deleted when the code is used."""
+
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"backup code {self.pk}"

@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 
-from accounts import actions, throttle
+from accounts import actions, second_factor, throttle
 from accounts.decorators import step
 from accounts.forms import CodeForm, LoginForm, PasswordForm, StaffEditForm, StaffForm, TeamForm
 from accounts.middleware import EPOCH, SEEN, STARTED
@@ -70,7 +70,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             device = None
             if user is not None and user_has_device(user, confirmed=True):
-                device = match_token(user, form.cleaned_data["code"].replace(" ", ""))
+                device = second_factor.check_code(user, form.cleaned_data["code"])
                 reason = None if device else "code"
             else:
                 reason = None if user is not None else "password"
@@ -153,7 +153,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             "code",
             _("This code is not right. Check the clock of your phone and try the newest code."),
         )
-    qr = segno.make(device.config_url, error="m")
+    qr = segno.make(second_factor.config_url(device), error="m")
     return render(
         request,
         "accounts/enrol.html",

@@ -215,15 +215,13 @@ class World:
         self.private = None
 
     def _staff(self, username: str, role: str, teams: list[str]):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        from accounts import actions
+        from accounts import actions, second_factor
 
         user, temporary = actions.create_staff_user(
             actor=None, username=username, roles=[role], teams=[self.teams[t] for t in teams]
         )
         actions.change_password(user=user, current_password=temporary, new_password=PASSWORD)
-        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        second_factor.new_totp_device(user, confirmed=True)
         return user
 
     def unlock(self) -> bytes:
@@ -235,13 +233,19 @@ class World:
 
     def client(self):
         """A test client logged in as the supervisor with password and TOTP, as a browser is."""
+        import base64
+
         from django.test import Client
         from django_otp.oath import totp
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from accounts import second_factor
+        from accounts.models import TOTPDevice
 
         device = TOTPDevice.objects.get(user=self.supervisor, confirmed=True)
         TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # a code may be used again
-        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+        secret = second_factor.totp_secret(device)
+        seed = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        code = totp(seed, step=device.step, t0=device.t0, digits=device.digits)
         client = Client()
         response = client.post(
             "/login/",

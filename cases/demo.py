@@ -11,10 +11,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import actions
-from accounts.models import Team, User
+from accounts import actions, second_factor
+from accounts.models import Team, TOTPDevice, User
 from accounts.roles import Role
 from cases import messages
 from cases.models import Case
@@ -94,8 +93,9 @@ def _staff_member(username: str, role: str, teams: list[Team], logins: dict) -> 
         user.save(update_fields=["password"])
         staff_keys.new_key_pair(user, logins[username])
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    if device is None or not second_factor.seed_opens(device):
+        TOTPDevice.objects.filter(user=user).delete()
+        device = second_factor.new_totp_device(user, confirmed=True)
     codes = actions.new_backup_codes(user)
     return username, logins[username], actions.totp_secret(device), codes
 

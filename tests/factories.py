@@ -1,11 +1,12 @@
 """Plain functions and one small factory for test data, with sensible defaults."""
 
+import base64
+
 from django.test import Client
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import actions
-from accounts.models import Team, User
+from accounts import actions, second_factor
+from accounts.models import Team, TOTPDevice, User
 from accounts.roles import Role
 
 PASSWORD = "correct horse battery staple"
@@ -16,8 +17,10 @@ def make_team(name: str = "Intake", kind: str = Team.Kind.INTAKE) -> Team:
 
 
 def totp_now(device: TOTPDevice, offset: int = 0) -> str:
-    """The code the user's app shows now (offset in steps)."""
-    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset)
+    """The code the user's app shows now (offset in steps), from the seed the app was given."""
+    secret = second_factor.totp_secret(device)
+    seed = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    code = totp(seed, step=device.step, t0=device.t0, digits=device.digits, drift=offset)
     return f"{code:0{device.digits}d}"
 
 
@@ -36,7 +39,7 @@ class StaffFactory:
         )
         actions.change_password(user=user, current_password=temporary, new_password=PASSWORD)
         if enrolled:
-            TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+            second_factor.new_totp_device(user, confirmed=True)
         return user
 
     def persona(self, role: str) -> User:

@@ -9,7 +9,9 @@ signing.key/.pub     Ed25519 programme key that signs instructions and audit che
 pepper-index         root of the blind-index subkeys (one per index, vault/blind.py)
 pepper-codename      keys the applicant secret derived from a codename (vault/codenames.py)
 pepper-checkword     keys the codename's check word and duress words
-wrap.secret          mixed with each staff password's Argon2id output to wrap staff keys
+wrap.secret          mixed with each staff password's Argon2id output to wrap staff keys;
+                     also derives the keys that seal TOTP seeds and hash backup codes
+                     (vault/second_factors.py)
 delivery.pub/.key    the workers' key pair: payloads for delivery are sealed to it; the
                      private half is needed only where ``corridor worker`` runs
 ===================  =========================================================================

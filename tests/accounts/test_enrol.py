@@ -4,8 +4,8 @@ import re
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import TOTPDevice
 from audit.models import Event
 from tests.factories import PASSWORD, totp_now
 

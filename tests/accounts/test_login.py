@@ -1,10 +1,9 @@
 """Password and second-factor code in one form; one message for every refusal."""
 
 from django.test import Client
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import actions
+from accounts.models import BackupCode, TOTPDevice
 from audit.models import Event
 from tests.factories import PASSWORD, totp_now
 
@@ -73,7 +72,7 @@ def test_it_accepts_a_backup_code_once(staff):
     assert _post(_en(Client()), "operator", PASSWORD, codes[0]).status_code == 302
     again = _post(_en(Client()), "operator", PASSWORD, codes[0])
     assert GENERIC in again.content.decode()
-    assert StaticToken.objects.filter(device__user=user).count() == len(codes) - 1
+    assert BackupCode.objects.filter(device__user=user).count() == len(codes) - 1
 
 
 def test_it_refuses_a_totp_code_used_twice(staff):

@@ -3,8 +3,8 @@
 import time
 
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import TOTPDevice
 from audit.models import Event
 from tests.factories import PASSWORD, totp_now
 

@@ -4,10 +4,9 @@ from datetime import timedelta
 
 from django.test import Client
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import throttle
-from accounts.models import LoginThrottle
+from accounts.models import LoginThrottle, TOTPDevice
 from tests.factories import PASSWORD, totp_now
 
 LOCKED = "Too many failed attempts"

@@ -1,8 +1,8 @@
 """A case officer walks a case from new to verified through the console in a real browser."""
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import TOTPDevice
 from cases.models import Case
 from tests.factories import PASSWORD, StaffFactory, totp_now
 

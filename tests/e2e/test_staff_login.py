@@ -1,8 +1,8 @@
 """A real browser logs in with password and TOTP code and sees the dashboard shell."""
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import TOTPDevice
 from tests.factories import PASSWORD, StaffFactory, totp_now
 
 pytestmark = pytest.mark.e2e
