@@ -10,19 +10,21 @@ import base64
 import hashlib
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from tests.accounts.second_factor_scenario import CONTROL
+from tests.vault.test_leak import _drop_database
 
 ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = pytest.mark.skipif(
-    os.getenv("DATABASE_URL", "").startswith("postgres"), reason="the SQLite file is the subject"
-)
+ON_POSTGRES = os.getenv("DATABASE_URL", "").startswith("postgres")
+sqlite_run = pytest.mark.skipif(ON_POSTGRES, reason="SQLite run")
+postgres_run = pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL run")
 
 
 def _seed_forms(seed: bytes) -> list[bytes]:
@@ -56,11 +58,11 @@ def _scan(blobs: dict[str, bytes], seed: bytes, codes: list[str]) -> list[str]:
     return found
 
 
-def _run(tmp_path: Path, key_dir: Path, db: Path, *args: str) -> dict:
+def _run(tmp_path: Path, key_dir: Path, db: Path | str, *args: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(
-        DATABASE_URL=f"sqlite:///{db}",
+        DATABASE_URL=db if isinstance(db, str) else f"sqlite:///{db}",
         CORRIDOR_KEY_DIR=str(key_dir),
         CORRIDOR_MEDIA_ROOT=str(tmp_path / "media"),
         PYTHONPATH=str(ROOT),
@@ -82,6 +84,7 @@ def _files(tmp_path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in tmp_path.glob("2fa.sqlite3*")}
 
 
+@sqlite_run
 def test_a_database_file_holds_no_seed_and_no_backup_code(tmp_path, key_directory):
     known = _run(tmp_path, key_directory["path"], tmp_path / "2fa.sqlite3", "fresh")
     files = _files(tmp_path)
@@ -89,6 +92,7 @@ def test_a_database_file_holds_no_seed_and_no_backup_code(tmp_path, key_director
     assert _scan(files, bytes.fromhex(known["seed"]), known["codes"]) == []
 
 
+@sqlite_run
 def test_an_upgraded_database_file_keeps_no_plaintext_second_factor(tmp_path, key_directory):
     """django-otp's tables held the seed in hex and the codes as typed; after `migrate` the
     same logins work and the file no longer holds them, not even in freed pages."""
@@ -103,6 +107,7 @@ def test_an_upgraded_database_file_keeps_no_plaintext_second_factor(tmp_path, ke
     assert _scan(after, seed, known["codes"]) == []
 
 
+@sqlite_run
 def test_the_upgrade_refuses_without_the_key_directory(tmp_path, key_directory):
     db = tmp_path / "2fa.sqlite3"
     known = _run(tmp_path, key_directory["path"], db, "legacy")
@@ -111,6 +116,28 @@ def test_the_upgrade_refuses_without_the_key_directory(tmp_path, key_directory):
         _run(tmp_path, env_keys, db, "upgrade", json.dumps(known))
     # Nothing was dropped: with the keys the upgrade then goes through.
     _run(tmp_path, key_directory["path"], db, "upgrade", json.dumps(known))
+
+
+@postgres_run
+def test_an_upgraded_postgresql_database_keeps_no_plaintext_second_factor(tmp_path, key_directory):
+    """The same upgrade on PostgreSQL, scanned as a `pg_dump` of the upgraded database."""
+    import psycopg
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    name = "corridor_2fa_" + secrets.token_hex(4)
+    url = urlunsplit(parts._replace(path="/" + name))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        known = _run(tmp_path, key_directory["path"], url, "legacy")
+        _run(tmp_path, key_directory["path"], url, "upgrade", json.dumps(known))
+        dump = subprocess.run(["pg_dump", "--no-owner", url], capture_output=True, timeout=300)
+        assert dump.returncode == 0, dump.stderr.decode(errors="replace")
+        assert CONTROL.encode() in dump.stdout, "the scan sees nothing"
+        assert _scan({"pg_dump": dump.stdout}, bytes.fromhex(known["seed"]), known["codes"]) == []
+    finally:
+        _drop_database(admin_url, name)
 
 
 def test_the_scan_finds_a_plaintext_seed_and_code():
