@@ -118,6 +118,8 @@ class StaffSession(AbstractBaseSession):
         from accounts.session_store import SessionStore
 
         return SessionStore
+
+
 # --- second factors (accounts/second_factor.py reads and writes them) ---------------------------
 #
 # django-otp's own TOTPDevice keeps the seed as hex and StaticToken the backup codes as typed:

@@ -291,7 +291,10 @@ def test_an_admin_reset_removes_the_seed_and_every_code(staff):
     client = Client()
     client.post("/login/", {"username": "operator", "password": PASSWORD, "code": codes[0]})
     assert client.get("/")["Location"] == "/enrol/"
-    assert "corridor_vault" not in client.cookies
+    # The vault cookie now only binds the half-logged-in session (vault.sessions.bind); the
+    # session holds no wrapped key for it to open.
+    session = client.session.load()
+    assert "vault_bound" in session and "vault_wrapped" not in session
 
 
 def test_the_demo_prints_a_totp_secret_and_backup_codes_that_work(
