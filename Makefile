@@ -36,6 +36,7 @@ catalogues: $(BIN)/corridor system-deps
 run: $(BIN)/corridor messages
 	$(BIN)/corridor migrate -v 0
 	test -f var/keys/escrow.pub || $(BIN)/corridor keys init
+	test -f var/keys/audit.key || $(BIN)/corridor keys add-audit-key
 	$(BIN)/corridor demo
 	$(BIN)/corridor worker --no-startup-delay -v 0 & $(BIN)/corridor serve 127.0.0.1:8000
 

@@ -11,21 +11,32 @@ database's writers cannot reach turns a silent rewrite into a named mismatch.
 
 A checkpoint covers the chain *before* its own ``audit_checkpoint`` event: that event's detail
 repeats the signed seq and hash (it cannot hold its own hash), and the next checkpoint covers it.
+``check`` insists that this event is there, so cutting the chain back to a checkpoint is caught
+too.
+
+Checkpoints are kept in ``CORRIDOR_AUDIT_CHECKPOINTS`` hourly (a systemd timer) and right after
+every key operation (``audit.log.KEY_OPERATIONS``), so a database writer
+who deletes recent events can remove at most what was written since the last one.
 """
 
 import base64
 import binascii
+import logging
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from audit.log import GENESIS, record
 from audit.models import ChainHead, Event
 from vault import signing
+
+logger = logging.getLogger("corridor.audit")
 
 MAGIC = "corridor-audit-checkpoint"
 VERSION = "v1"
@@ -81,6 +92,38 @@ def issue() -> Checkpoint:
         )
 
 
+def append_line(path: str, line: str) -> None:
+    """Append one line to ``path`` (created 0600) and flush it to disk; OSError if it cannot."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as kept:
+        kept.write(line + "\n")
+        kept.flush()
+        os.fsync(kept.fileno())
+
+
+def keep(path: str | None = None) -> Checkpoint:
+    """Issue a checkpoint and append it to ``path`` (the configured file by default); its
+    ``audit_checkpoint`` event commits only if the line was written."""
+    with transaction.atomic():
+        made = issue()
+        append_line(path or settings.CORRIDOR_AUDIT_CHECKPOINTS, made.line())
+    return made
+
+
+def keep_after_commit() -> None:
+    """Keep a checkpoint once the current transaction commits (a key operation's events are
+    then covered). Taken inside the transaction, a rollback would leave a line that names
+    events which never existed. A failure is logged, not raised: the operation is done."""
+
+    def _keep() -> None:
+        try:
+            keep()
+        except OSError as error:
+            logger.error("audit checkpoint after a key operation not kept: %s", error.strerror)
+
+    transaction.on_commit(_keep)
+
+
 def parse(line: str, source: str) -> Checkpoint:
     """Read one checkpoint line and check its signature; raise BadCheckpoint naming ``source``."""
     match = _LINE.match(line.strip())
@@ -118,12 +161,29 @@ def check(checkpoints: list[Checkpoint], batch: int = 500) -> tuple[Checkpoint, 
     hash at ``seq`` vouches for events 1 to ``seq``."""
     ordered = sorted(checkpoints, key=lambda c: c.seq)
     wanted = sorted({c.seq for c in ordered if c.seq > 0})
+    # Each checkpoint's own event (seq + 1) must follow it: cutting the chain back to a
+    # checkpoint, its event included, is caught.
+    own = sorted({c.seq + 1 for c in ordered})
     stored: dict[int, str] = {}
+    marks: dict[int, tuple[str, dict]] = {}
     for start in range(0, len(wanted), batch):
         chunk = wanted[start : start + batch]
         stored.update(Event.objects.filter(seq__in=chunk).values_list("seq", "hash"))
+    for start in range(0, len(own), batch):
+        rows = Event.objects.filter(seq__in=own[start : start + batch])
+        marks.update({seq: (a, d) for seq, a, d in rows.values_list("seq", "action", "detail")})
     last = Event.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     for checkpoint in ordered:
+        mark = marks.get(checkpoint.seq + 1)
+        if mark is None:
+            return checkpoint, (
+                f"its own audit_checkpoint event #{checkpoint.seq + 1} is missing "
+                f"(the chain ends at event #{last}: events removed at the end?)"
+            )
+        action, detail = mark
+        signed = {"seq": checkpoint.seq, "hash": checkpoint.hash}
+        if action != "audit_checkpoint" or detail != signed:
+            return checkpoint, f"event #{checkpoint.seq + 1} is not its audit_checkpoint event"
         if checkpoint.seq == 0:
             if checkpoint.hash != GENESIS:
                 return checkpoint, "a checkpoint of the empty chain must hold the genesis hash"

@@ -17,11 +17,18 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
-    """One audit event, chained to the one before it by hash (see audit/log.py).
+    """One audit event, chained to the one before it by a keyed hash (see audit/log.py).
 
     ``detail`` holds identifiers and counts only, never personal data; ``record`` enforces it.
-    Rows are append-only: the model refuses updates and deletes, and a database trigger
-    (migration 0002) refuses them for anyone going round the model.
+    ``actor`` is the user's primary key, never reused; ``actor_name`` his name when the event
+    was written, so renaming users cannot make old events name someone else.
+
+    The link covers ``body``, a digest of the time, detail and a random ``nonce``, not those
+    values themselves: an event about a restricted case keeps only its year in ``at``, an empty
+    ``detail`` and no nonce, and its true time and detail are ``sealed`` to the case's named
+    users and escrow (docs/audit.md). That is the one change an event may undergo (``seal``,
+    when its case becomes restricted); otherwise rows are append-only: the model refuses
+    updates and deletes, and a database trigger refuses them for anyone going round the model.
     """
 
     seq = models.BigIntegerField(primary_key=True)
@@ -33,6 +40,10 @@ class Event(models.Model):
     object_type = models.CharField(max_length=32, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    actor_name = models.CharField(max_length=150, blank=True)
+    body = models.CharField(max_length=64, blank=True)  # empty on events before audit.key
+    nonce = models.CharField(max_length=32, blank=True)  # empty once sealed
+    sealed = models.BinaryField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

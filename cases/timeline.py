@@ -58,7 +58,7 @@ def timeline(case: Case, limit: int = 200) -> list[dict]:
                 "at": event.at,
                 "label": label,
                 "target": target,
-                "actor": event.actor.username if event.actor_id else None,
+                "actor": event.actor_name or (event.actor.username if event.actor_id else None),
             }
         )
     return rows

@@ -264,6 +264,11 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 CORRIDOR_KEY_DIR = os.getenv("CORRIDOR_KEY_DIR") or str(BASE_DIR / "var" / "keys")
 if PRODUCTION and not os.getenv("CORRIDOR_KEY_DIR"):
     raise ImproperlyConfigured("Production needs CORRIDOR_KEY_DIR (see `corridor keys init`).")
+# Signed audit checkpoints, appended hourly and after every key operation; pull the file off
+# the host every day (docs/audit.md, docs/operations.md). `corridor audit verify` reads it.
+CORRIDOR_AUDIT_CHECKPOINTS = os.getenv("CORRIDOR_AUDIT_CHECKPOINTS") or str(
+    BASE_DIR / "var" / "audit-checkpoints"
+)
 # Argon2id cost for wrapping staff keys (libsodium units: passes, bytes). Tests lower it in a
 # fixture named insecure; production keeps at least these.
 CORRIDOR_ARGON2_OPSLIMIT = envint("CORRIDOR_ARGON2_OPSLIMIT", "3")

@@ -19,6 +19,13 @@ def key_directory(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def audit_checkpoints(settings, tmp_path):
+    """Each test keeps its audit checkpoints in its own file, as its database is its own."""
+    settings.CORRIDOR_AUDIT_CHECKPOINTS = str(tmp_path / "audit-checkpoints")
+    return tmp_path / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True)
 def insecure_password_hashing(settings):
     """INSECURE: MD5 instead of Argon2id for Django's password hashes, and the lowest Argon2id
     cost for wrapping staff keys, only so the suite runs fast. Never in settings.py."""

@@ -14,6 +14,10 @@ wrap.secret          mixed with each staff password's Argon2id output to wrap st
                      (vault/second_factors.py)
 delivery.pub/.key    the workers' key pair: payloads for delivery are sealed to it; the
                      private half is needed only where ``corridor worker`` runs
+audit.key            keys every link of the audit chain (audit/log.py): a database writer
+                     without it cannot recompute the chain after editing an event
+audit.since          only on installs older than audit.key: the first event it keys (written
+                     by ``corridor keys add-audit-key``; events before it keep plain SHA-256)
 ===================  =========================================================================
 
 The server refuses to start when one is missing or when an escrow private key lies on its
@@ -40,8 +44,10 @@ REQUIRED = {
     "pepper-checkword": 32,
     "wrap.secret": 32,
     "delivery.pub": 32,
+    "audit.key": 32,
 }
 OPTIONAL = {"delivery.key": 32}
+AUDIT_SINCE = "audit.since"
 
 
 class KeysMissing(Exception):
@@ -63,6 +69,10 @@ class KeyRing:
     wrap_secret: bytes
     delivery_public: bytes
     delivery_private: bytes | None
+    audit_key: bytes = b""
+    # The first audit event keyed with ``audit_key``: 1 on installs made with the key, later on
+    # installs that added it (``add_audit_key``). Events before it keep plain SHA-256 links.
+    audit_since: int = 1
 
     def __repr__(self) -> str:  # never print key material
         return "KeyRing(…)"
@@ -101,6 +111,7 @@ def init_keys(directory: Path | None = None) -> list[str]:
         "wrap.secret": crypto.random_key(),
         "delivery.pub": delivery_public,
         "delivery.key": delivery_private,
+        "audit.key": crypto.random_key(),
     }
     for name, data in files.items():
         _write(directory / name, data)
@@ -118,7 +129,8 @@ def problems(directory: Path | None = None) -> list[str]:
     for name, size in REQUIRED.items():
         path = directory / name
         if not path.is_file():
-            found.append(f"{name} is missing from {directory}: run `corridor keys init`")
+            command = "add-audit-key" if name == "audit.key" else "init"
+            found.append(f"{name} is missing from {directory}: run `corridor keys {command}`")
         elif path.stat().st_size != size:
             found.append(f"{name} in {directory} is not {size} bytes")
     escrow_public = directory / "escrow.pub"
@@ -195,7 +207,21 @@ def _load(directory: str) -> KeyRing:
         wrap_secret=read("wrap.secret"),
         delivery_public=read("delivery.pub"),
         delivery_private=delivery.read_bytes() if delivery.is_file() else None,
+        audit_key=read("audit.key"),
+        audit_since=int(read(AUDIT_SINCE)) if (path / AUDIT_SINCE).is_file() else 1,
     )
+
+
+def add_audit_key(first_keyed_event: int, directory: Path | None = None) -> None:
+    """Give an install made before ``audit.key`` existed its key, keying every event from
+    ``first_keyed_event`` on. Refuses to overwrite. The caller holds the audit chain's lock, so
+    no event is written between reading the head and keying the next one."""
+    directory = Path(directory or key_dir())
+    if (directory / "audit.key").exists() or (directory / AUDIT_SINCE).exists():
+        raise KeysExist(f"{directory} already holds an audit key; refusing to overwrite")
+    _write(directory / AUDIT_SINCE, str(int(first_keyed_event)).encode())
+    _write(directory / "audit.key", crypto.random_key())
+    reload()
 
 
 def keyring() -> KeyRing:

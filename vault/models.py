@@ -157,3 +157,20 @@ class BlindIndex(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} of {self.case_id}"
+
+
+class CaseAuditKey(models.Model):
+    """The public half of a restricted case's audit key: events about the case are sealed to
+    it (audit/log.py). The private half is a sealed record of the case (kind ``audit_key``), so
+    it reaches the case's named users and escrow like any of its records. Signed like every
+    public key, so a database writer cannot swap in his own and read later events. No date
+    column: its creation would date the restriction."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="audit_key"
+    )
+    public_key = models.BinaryField(max_length=32)
+    signature = models.BinaryField(max_length=64, default=b"")  # vault/signing.py
+
+    def __str__(self) -> str:
+        return f"audit key of case {self.case_id}"

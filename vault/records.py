@@ -22,9 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Team
 from audit.log import record as audit
+from audit.log import seal_case_events
 from vault import crypto, sessions, signing, teams
 from vault.keys import keyring
-from vault.models import ApplicantKey, Record, RecordKey, StaffKey, TeamKeySeal
+from vault.models import ApplicantKey, CaseAuditKey, Record, RecordKey, StaffKey, TeamKeySeal
 from vault.policy import ESCORT, IDENTITY, POLICY
 
 TABLE = "vault_record"
@@ -250,7 +251,9 @@ def end_escort_task(record: Record) -> None:
 
 
 @transaction.atomic
-def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
+def restrict(
+    case, users: list, *, actor, actor_private: bytes, extra_dates: dict | None = None
+) -> dict:
     """Make ``case`` restricted to ``users`` plus escrow, or name more people on a case that is
     restricted already. Every compartment but escort tasks is concerned.
 
@@ -259,6 +262,11 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
     earlier whose copy is still missing); the others keep what they have, and escrow's copy,
     for escrow recovery to grant (counted in the result). Nobody's copy is removed by naming
     someone else.
+
+    ``extra_dates``: true times of the case's other rows (messages, alerts …) that the caller
+    has just coarsened to the year; they are sealed with the case's own. The events written
+    about the case so far are sealed too (audit.log.seal_case_events), and every later one is
+    sealed as it is written.
     """
     from cases.models import CaseGrant
 
@@ -270,6 +278,7 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
             "updated_at": case.updated_at.isoformat(),
             "last_contact_at": case.last_contact_at.isoformat(),
             "records": {str(r.id): r.created_at.isoformat() for r in case.records.all()},
+            **(extra_dates or {}),
         }
         year = year_start(case.created_at)
         type(case).objects.filter(pk=case.pk).update(
@@ -316,6 +325,8 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
         resealed += 1
     if not already:
         seal(case, IDENTITY, true_dates, kind="dates", actor=actor)
+        case_audit_public(case)  # made here, under the caller's lock of the case
+        seal_case_events(case)
     audit(
         "case_resealed" if already else "case_restricted",
         actor=actor,
@@ -326,6 +337,36 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
         awaiting_escrow=awaiting,
     )
     return {"resealed": resealed, "awaiting_escrow": awaiting}
+
+
+AUDIT_KEY = "audit_key"
+
+
+def case_audit_public(case) -> bytes:
+    """The public key that events about a restricted case are sealed to, made on first need:
+    its private half becomes a record of the case (identity compartment, so in a restricted
+    case the named users and escrow), which ``restrict`` seals on to people named later."""
+    row = CaseAuditKey.objects.filter(case=case).first()
+    if row is None:
+        private, public = crypto.new_keypair()
+        row = CaseAuditKey(case=case, public_key=public)
+        signing.sign_key(row)
+        row.save(force_insert=True)
+        seal(case, IDENTITY, {"private": private.hex()}, kind=AUDIT_KEY)
+        del private
+    return signing.trusted_public(row)
+
+
+def case_audit_private(request, case) -> bytes | None:
+    """The private audit key of a restricted case, if the user's keys open it (audited as any
+    opened record); None otherwise."""
+    found = case.records.filter(kind=AUDIT_KEY).order_by("id").first()
+    if found is None or not can_open(request.user, found):
+        return None
+    try:
+        return bytes.fromhex(open(request, found)["private"])
+    except (NoAccess, teams.NoTeamKey, sessions.Locked):
+        return None
 
 
 def missing_copies(case) -> int:

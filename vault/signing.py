@@ -41,7 +41,7 @@ def verify_checkpoint(statement: bytes, signature: bytes) -> bool:
 
 
 def _statement(key) -> bytes:
-    from vault.models import ApplicantKey, StaffKey, TeamKey
+    from vault.models import ApplicantKey, CaseAuditKey, StaffKey, TeamKey
 
     public = bytes(key.public_key)
     if isinstance(key, StaffKey):
@@ -50,6 +50,8 @@ def _statement(key) -> bytes:
         return b"corridor-key|team|%d|%d|" % (key.team_id, key.version) + public
     if isinstance(key, ApplicantKey):
         return b"corridor-key|applicant|" + str(key.case_id).encode() + b"|" + public
+    if isinstance(key, CaseAuditKey):
+        return b"corridor-key|case-audit|" + str(key.case_id).encode() + b"|" + public
     raise TypeError("not a key row")
 
 
@@ -71,10 +73,10 @@ def _verified(signing_public: bytes, statement: bytes, signature: bytes) -> bool
 def trusted_public(key) -> bytes:
     """The row's public key, after checking the programme signed exactly this key for exactly
     this owner."""
-    from vault.models import ApplicantKey
+    from vault.models import ApplicantKey, CaseAuditKey
 
     statement, signature = _statement(key), bytes(key.signature or b"")
-    if isinstance(key, ApplicantKey):
+    if isinstance(key, ApplicantKey | CaseAuditKey):
         good = verify(statement, signature)
     else:
         good = _verified(keyring().signing_public, statement, signature)

@@ -43,14 +43,23 @@ def test_it_detects_an_edited_event(chain):
 
 
 def test_it_detects_an_edit_with_a_recomputed_hash(chain):
+    """Someone holding audit.key (the web host) recomputes the edited event's link: the next
+    event no longer follows it."""
     event = Event.objects.get(seq=2)
     event.detail = {"n": 99}
+    event.body = log.body_of(event.at, event.detail, event.nonce)
     _raw(
-        "UPDATE audit_event SET detail = %s, hash = %s WHERE seq = 2",
-        ['{"n": 99}', log.compute_hash(event)],
+        "UPDATE audit_event SET detail = %s, body = %s, hash = %s WHERE seq = 2",
+        ['{"n": 99}', event.body, log.compute_hash(event)],
     )
     checked, broken = log.verify()
     assert broken.seq == 3 and "does not follow" in broken.reason
+
+
+def test_it_detects_an_edited_detail_whose_digest_was_left(chain):
+    _raw("UPDATE audit_event SET detail = %s WHERE seq = 2", ['{"n": 99}'])
+    checked, broken = log.verify()
+    assert checked == 1 and broken.seq == 2 and "changed" in broken.reason
 
 
 def test_it_detects_a_deleted_event(chain):

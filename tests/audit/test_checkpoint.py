@@ -49,16 +49,19 @@ def _verify(*paths) -> str:
 
 def _rewrite_from(seq: int, detail: dict) -> None:
     """Edit event #seq and recompute every later link and the chain head, as someone with full
-    write access to the database could: the chain is then consistent again."""
+    write access to the database *and* audit.key (the web host) could: the chain is then
+    consistent again."""
     prev = Event.objects.get(seq=seq).prev_hash
     for event in Event.objects.filter(seq__gte=seq).order_by("seq"):
         if event.seq == seq:
             event.detail = detail
+            event.body = log.body_of(event.at, event.detail, event.nonce)
         event.prev_hash = prev
         event.hash = log.compute_hash(event)
         _raw(
-            "UPDATE audit_event SET detail = %s, prev_hash = %s, hash = %s WHERE seq = %s",
-            [json.dumps(event.detail), event.prev_hash, event.hash, event.seq],
+            "UPDATE audit_event SET detail = %s, body = %s, prev_hash = %s, hash = %s "
+            "WHERE seq = %s",
+            [json.dumps(event.detail), event.body, event.prev_hash, event.hash, event.seq],
         )
         prev = event.hash
     ChainHead.objects.filter(pk=1).update(hash=prev)
@@ -121,7 +124,7 @@ def test_events_cut_off_the_end_are_caught_by_a_later_checkpoint(kept, chain):
     _raw("DELETE FROM audit_event WHERE seq >= 5")
     ChainHead.objects.filter(pk=1).update(seq=4, hash=chain[3].hash)
     assert log.verify() == (4, None)
-    with pytest.raises(CommandError, match=r"event #5\): the chain ends at event #4"):
+    with pytest.raises(CommandError, match=r"event #5\): its own .* \(the chain ends at event #4"):
         _verify(kept)
 
 
@@ -130,7 +133,7 @@ def test_it_checks_every_file_given(kept, tmp_path):
     later = tmp_path / "later"
     later.write_text(_checkpoint() + "\n")
     assert "matching 2 checkpoints" in _verify(kept, later)
-    _rewrite_from(6, {"n": 66})  # after the first checkpoint, before the second
+    _rewrite_from(7, {"n": 66})  # after the first checkpoint (and its event #6), before the second
     assert "matching 1 checkpoint" in _verify(kept)
     with pytest.raises(CommandError, match=rf"checkpoint {re.escape(str(later))}:1 "):
         _verify(kept, later)

@@ -111,6 +111,13 @@ def test_every_systemd_unit_runs_a_command_that_exists():
                 seen += 1
     assert seen >= 4
     assert "cases mark-dormant" in Path("deploy/systemd/corridor-cases-dormant.service").read_text()
+    # Checkpoints hourly, so that deleting recent audit events is caught (docs/audit.md).
+    hourly = Path("deploy/systemd/corridor-audit-checkpoint.timer").read_text()
+    assert "OnCalendar=hourly" in hourly
+    assert (
+        "audit checkpoint --output"
+        in Path("deploy/systemd/corridor-audit-checkpoint.service").read_text()
+    )
 
 
 PORTAL = "portal.example.org,abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion"

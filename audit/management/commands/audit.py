@@ -1,6 +1,7 @@
 import os
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -10,10 +11,12 @@ from audit.log import record, verify
 
 class Command(BaseCommand):
     help = (
-        "Audit log operations. 'verify' walks the hash chain from the first event and exits "
-        "non-zero naming the first broken link (an edited, inserted or deleted event); with "
-        "--checkpoints it also exits non-zero when the chain contradicts a kept checkpoint (a "
-        "rewrite of the whole chain) or a checkpoint is not signed by this programme. "
+        "Audit log operations. 'verify' walks the keyed hash chain from the first event and "
+        "exits non-zero naming the first broken link (an edited, inserted or deleted event, a "
+        "user renamed in the database); it also exits non-zero when the chain contradicts a "
+        "kept checkpoint (CORRIDOR_AUDIT_CHECKPOINTS and every --checkpoints file: a rewrite, "
+        "or events cut off back to a checkpoint) or a checkpoint is not signed by this "
+        "programme. "
         "'checkpoint' prints the chain head signed with the programme's key, as one line to "
         "keep off the host; it covers the chain before its own audit_checkpoint event."
     )
@@ -42,6 +45,10 @@ class Command(BaseCommand):
         # Read and check every signature first: a forged or garbled line is refused before any
         # conclusion is drawn (or recorded) about the chain.
         kept = []
+        default = settings.CORRIDOR_AUDIT_CHECKPOINTS
+        given = {os.path.realpath(n) for n in checkpoints if n != "-"}
+        if os.path.exists(default) and os.path.realpath(default) not in given:
+            checkpoints = [default, *checkpoints]
         for name in checkpoints:
             try:
                 if name == "-":
@@ -85,11 +92,7 @@ class Command(BaseCommand):
             line = checkpoint.issue().line()
             if output:
                 try:
-                    fd = os.open(output, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-                    with os.fdopen(fd, "a", encoding="utf-8") as kept:
-                        kept.write(line + "\n")
-                        kept.flush()
-                        os.fsync(kept.fileno())
+                    checkpoint.append_line(output, line)
                 except OSError as error:
                     raise CommandError(f"cannot append to {output}: {error.strerror}") from error
         self.stdout.write(line)

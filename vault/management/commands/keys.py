@@ -17,7 +17,9 @@ class Command(BaseCommand):
         "different keeper; they are shown once and stored nowhere. 'recover' reads 3 shares at "
         "the console, re-grants a user his teams' keys and named cases, and forgets the escrow "
         "key. 'rekey-team' re-seals a team's older records to its current key after a member "
-        "left (run by a member, who types his password). 'status' lists problems."
+        "left (run by a member, who types his password). 'add-audit-key' gives an install made "
+        "before audit.key existed its key (the server refuses to start without it); events "
+        "from then on are keyed, earlier ones keep their plain links. 'status' lists problems."
     )
     requires_system_checks: list = []  # `init` runs before any key exists
 
@@ -25,6 +27,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="operation", required=True)
         sub.add_parser("init", help="create every key; print the escrow shares once")
         sub.add_parser("status", help="report missing keys or an escrow key on disk")
+        sub.add_parser("add-audit-key", help="create audit.key on an install that has none")
         recover = sub.add_parser("recover", help="re-grant a user access with 3 escrow shares")
         recover.add_argument("--user", required=True, help="user name to re-grant")
         rekey = sub.add_parser("rekey-team", help="re-seal a team's records to its current key")
@@ -47,6 +50,20 @@ class Command(BaseCommand):
         for number, share in enumerate(shares, start=1):
             self.stdout.write(f"share {number}: {share}\n")
         audit("keys_initialised", object_type="keys", object_id="escrow")
+
+    def do_add_audit_key(self, **options):
+        from audit.models import ChainHead
+
+        with transaction.atomic():
+            # Hold the chain head: no event is written between reading it and keying the next.
+            head = ChainHead.objects.select_for_update().filter(pk=1).first()
+            first = (head.seq if head else 0) + 1
+            try:
+                keys.add_audit_key(first)
+            except keys.KeysExist as error:
+                raise CommandError(str(error)) from error
+            audit("audit_key_added", object_type="keys", object_id="audit", first_keyed=first)
+        self.stdout.write(f"audit.key written to {keys.key_dir()}; events from #{first} are keyed")
 
     def do_status(self, **options):
         found = keys.problems()
