@@ -147,3 +147,35 @@ def test_it_shows_the_log_only_to_auditors(staff):
     assert Event.objects.filter(action="audit_verified").exists()
     for role in ("operator", "supervisor", "admin"):
         assert staff.client(staff.persona(role)).get("/audit/").status_code == 403
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL")
+@pytest.mark.parametrize(
+    "change",
+    [
+        "action = 'x'",  # anything besides the seal
+        "nonce = '', detail = '{}', sealed = 'x', at = date_trunc('year', at), action = 'x'",
+        "nonce = '', detail = '{}', sealed = 'x', at = at",  # the true time kept in clear
+    ],
+)
+def test_the_database_allows_only_sealing_an_event_of_a_restricted_case(db, change):
+    from django.db.utils import InternalError, ProgrammingError
+
+    from cases.models import Case
+
+    Case.objects.create(number="26-00077", channel="portal", restricted=True)
+    log.record("test_event", object_type="case", object_id="26-00078")
+    with pytest.raises((ProgrammingError, InternalError), match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"UPDATE audit_event SET {change} WHERE seq = 1")  # noqa: S608
+    # Not even the exact seal, on an event whose case is not restricted.
+    seal = (
+        "nonce = '', detail = '{}', sealed = 'x', "
+        "at = date_trunc('year', at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+    )
+    with pytest.raises((ProgrammingError, InternalError), match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"UPDATE audit_event SET {seal} WHERE seq = 1")  # noqa: S608
+    Case.objects.filter(number="26-00077").update(number="26-00078")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE audit_event SET {seal} WHERE seq = 1")  # noqa: S608
