@@ -8,7 +8,9 @@ on a case restricted already, and seals its records to them with the approver's 
 (``seal_for_named``) or for escrow recovery.
 
 A restricted case keeps only its year in clear, so requests about it carry that year as their
-date, never the day they were made.
+date, never the day they were made. When a case becomes restricted, every dated row about it
+(messages, alerts, links, its applicant key, its audit events) is cut to its year, and the true
+times are sealed with the case's own (vault.records.restrict).
 """
 
 from django.contrib.auth import get_user_model
@@ -17,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.log import record as audit
-from cases.models import AccessRequest, Case
+from cases.models import AccessRequest, Alert, Case, CaseLink, Message
 from cases.states import TransitionRefused
 from vault import records
 
@@ -48,6 +50,49 @@ def pending(case: Case):
 
 def _date(case: Case):
     return records.year_start(case.created_at)
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def coarsen(case: Case) -> dict:
+    """Cut every dated row about ``case`` (not restricted yet) to its year; return the true
+    times, for ``records.restrict`` to seal. The case's own row, its records and grants are
+    restrict's; its audit events are sealed there too."""
+    from vault.models import ApplicantKey
+
+    true: dict = {"messages": {}, "alerts": {}, "links": {}}
+    year = records.year_start
+    for message in Message.objects.filter(case=case):
+        true["messages"][str(message.pk)] = {
+            "created_at": _iso(message.created_at),
+            "read_at": _iso(message.read_at),
+            "expires_at": _iso(message.expires_at),
+        }
+        message.created_at = year(message.created_at)
+        message.read_at = message.read_at and year(message.read_at)
+        message.expires_at = message.expires_at and (
+            year(message.expires_at).replace(year=message.expires_at.year + 1)
+        )
+        message.save(update_fields=["created_at", "read_at", "expires_at"])
+    for alert in Alert.objects.filter(case=case):
+        true["alerts"][str(alert.pk)] = {
+            "created_at": _iso(alert.created_at),
+            "acknowledged_at": _iso(alert.acknowledged_at),
+        }
+        alert.created_at = year(alert.created_at)
+        alert.acknowledged_at = alert.acknowledged_at and year(alert.acknowledged_at)
+        alert.save(update_fields=["created_at", "acknowledged_at"])
+    for link in CaseLink.objects.filter(Q(case=case) | Q(other=case)):
+        true["links"][str(link.pk)] = _iso(link.created_at)
+        link.created_at = year(link.created_at)
+        link.save(update_fields=["created_at"])
+    key = ApplicantKey.objects.filter(case=case).first()
+    if key is not None:
+        true["applicant_key"] = _iso(key.created_at)
+        ApplicantKey.objects.filter(pk=key.pk).update(created_at=year(key.created_at))
+    return true
 
 
 @transaction.atomic
@@ -100,7 +145,10 @@ def decide(case: Case, *, approve: bool, actor, actor_private: bytes | None) -> 
     users = [r.user for r in waiting]
     result = {}
     if approve:
-        result = records.restrict(case, users, actor=actor, actor_private=actor_private)
+        true = coarsen(case) if not case.restricted else None
+        result = records.restrict(
+            case, users, actor=actor, actor_private=actor_private, extra_dates=true
+        )
         # The grants record both supervisors.
         case.grants.filter(user__in=users).update(
             granted_by=waiting[0].requested_by, approved_by=actor

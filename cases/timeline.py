@@ -4,9 +4,11 @@ they are for the auditor."""
 
 from django.utils.translation import gettext_lazy as _
 
+from audit import log
 from audit.models import Event
 from cases.models import Case
 from cases.states import BY_NAME
+from vault.crypto import DecryptionFailed
 
 LABELS = {
     "case_opened": _("Case opened"),
@@ -28,6 +30,7 @@ LABELS = {
     "access_declined": _("Access request declined"),
     "case_resealed": _("Records sealed to named people"),
     "escort_task_keys_deleted": _("Escort task keys deleted"),
+    "messages_read": _("The applicant read messages"),
 }
 SYSTEM_STEPS = {
     "dormant_after_silence": _("Dormant after silence"),
@@ -36,8 +39,11 @@ SYSTEM_STEPS = {
 HIDDEN = ("record_opened", "case_search")
 
 
-def timeline(case: Case, limit: int = 200) -> list[dict]:
-    """The newest ``limit`` events about the case, oldest first."""
+def timeline(case: Case, limit: int = 200, *, audit_private: bytes | None = None) -> list[dict]:
+    """The newest ``limit`` events about the case, oldest first.
+
+    A restricted case's events are sealed: with ``audit_private`` (the case's audit key, opened
+    by a named user) they show their true time and detail, otherwise only their year."""
     events = list(
         Event.objects.filter(object_type="case", object_id=case.number)
         .exclude(action__in=HIDDEN)
@@ -46,16 +52,27 @@ def timeline(case: Case, limit: int = 200) -> list[dict]:
     )
     rows = []
     for event in reversed(events):
+        at, detail, year_only = event.at, event.detail, False
+        if event.sealed is not None:
+            year_only = audit_private is None
+            if audit_private is not None:
+                try:
+                    true = log.unseal(event, audit_private)
+                except (ValueError, DecryptionFailed):
+                    year_only = True  # forged or foreign: show what is in clear
+                else:
+                    at, detail = true["at"], true["detail"]
         if event.action == "case_transition":
-            name = event.detail.get("transition", "")
+            name = detail.get("transition", "")
             step = BY_NAME.get(name)
             label = step.label if step else SYSTEM_STEPS.get(name, name)
-            target = Case.Status(event.detail["after"]).label if event.detail.get("after") else ""
+            target = Case.Status(detail["after"]).label if detail.get("after") else ""
         else:
             label, target = LABELS.get(event.action, event.action), ""
         rows.append(
             {
-                "at": event.at,
+                "at": at,
+                "year_only": year_only,
                 "label": label,
                 "target": target,
                 "actor": event.actor_name or (event.actor.username if event.actor_id else None),

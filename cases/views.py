@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -47,16 +49,20 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     locked_session = not sessions.is_unlocked(request)
     for name, rule in POLICY.items():
         entries = []
-        for record in case.records.filter(compartment=name).order_by("created_at"):
+        # A restricted case's audit key is a record too, but no page shows a key.
+        listed = case.records.filter(compartment=name).exclude(kind=records.AUDIT_KEY)
+        for record in listed.order_by("created_at"):
+            # Restricted: the plain column holds the year; a message's true time is sealed.
+            entry = {"record": record, "kind": KINDS.get(record.kind, record.kind), "at": None}
             if locked_session or not records.can_open(request.user, record):
-                entries.append(
-                    {"record": record, "values": None, "kind": KINDS.get(record.kind, record.kind)}
-                )
+                entries.append({**entry, "values": None})
             else:
-                shown = questionnaire.display(records.open(request, record), request.LANGUAGE_CODE)
-                entries.append(
-                    {"record": record, "values": shown, "kind": KINDS.get(record.kind, record.kind)}
-                )
+                values = records.open(request, record)
+                if case.restricted and isinstance(values.get("at"), str):
+                    entry["at"] = datetime.fromisoformat(values.pop("at"))
+                    values.pop("expires_at", None)
+                shown = questionnaire.display(values, request.LANGUAGE_CODE)
+                entries.append({**entry, "values": shown})
         if entries:
             compartments.append({"name": name, "label": rule.label, "entries": entries})
     from cases.timeline import timeline
@@ -72,7 +78,14 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "cases/detail.html",
         {
             "case": case,
-            "timeline": timeline(case),
+            "timeline": timeline(
+                case,
+                audit_private=(
+                    records.case_audit_private(request, case)
+                    if case.restricted and not locked_session
+                    else None
+                ),
+            ),
             "links": [
                 (link, MATCHED_ON.get(link.via, link.via))
                 for link in links

@@ -13,6 +13,7 @@ from audit.log import record_many as audit_many
 from cases.models import Alert, Case, CaseLink
 from cases.numbering import next_case_number
 from cases.states import TransitionRefused, move
+from vault import records
 
 __all__ = ["TransitionRefused"]  # re-exported: callers catch it from here
 
@@ -69,14 +70,18 @@ def flag_watchlist(case: Case, *, via: str) -> None:
 
 @transaction.atomic(savepoint=False)
 def link_possible_duplicate(case: Case, other: Case, *, via: str) -> bool:
-    _link, created = CaseLink.objects.get_or_create(case=case, other=other, via=via)
-    CaseLink.objects.get_or_create(case=other, other=case, via=via)
+    # A link dates both cases: a restricted one keeps only the year, and is not named in the
+    # other case's event (its time would date the restricted case).
+    at = records.year_start(timezone.now()) if case.restricted or other.restricted else None
+    dated = {"created_at": at} if at else {}
+    _link, created = CaseLink.objects.get_or_create(case=case, other=other, via=via, defaults=dated)
+    CaseLink.objects.get_or_create(case=other, other=case, via=via, defaults=dated)
     if created:
         audit(
             "possible_duplicate",
             object_type="case",
-            object_id=case.number,
-            other=other.number,
+            object_id=case,
+            other="" if other.restricted else other.number,
             via=via,
         )
     return created
@@ -91,9 +96,25 @@ def link_new_case(case: Case, candidates: list[tuple[str, object, str]]) -> int:
     and no insert to race with."""
     pairs = dict.fromkeys((via, other) for via, other, _number in candidates)
     numbers = {other: number for _via, other, number in candidates}
+    # A restricted candidate keeps only the year on its links and is not named in the event.
+    restricted = set(
+        Case.objects.filter(pk__in=numbers, restricted=True).values_list("pk", flat=True)
+        if pairs
+        else ()
+    )
+    for other in restricted:
+        numbers[other] = ""
+    now = timezone.now()
+
+    def at(other):
+        return records.year_start(now) if other in restricted else now
+
     CaseLink.objects.bulk_create(
-        [CaseLink(case=case, other_id=other, via=via) for via, other in pairs]
-        + [CaseLink(case_id=other, other=case, via=via) for via, other in pairs]
+        [CaseLink(case=case, other_id=other, via=via, created_at=at(other)) for via, other in pairs]
+        + [
+            CaseLink(case_id=other, other=case, via=via, created_at=at(other))
+            for via, other in pairs
+        ]
     )
     audit_many(
         [
@@ -165,10 +186,13 @@ def clear_duress(case: Case, *, actor) -> None:
 def raise_alerts(case: Case, *, field_units: list[Team]) -> int:
     """Duress: alert the case's team (with the case number) and every field unit whose escort
     task was cancelled (the task only, never the identity)."""
-    made = []
+    made, at = [], records.clear_time(case)
     if case.team_id is not None:
-        made.append(Alert(case=case, team_id=case.team_id, kind=Alert.Kind.DURESS))
-    made += [Alert(case=case, team=unit, kind=Alert.Kind.ESCORT_CANCELLED) for unit in field_units]
+        made.append(Alert(case=case, team_id=case.team_id, kind=Alert.Kind.DURESS, created_at=at))
+    made += [
+        Alert(case=case, team=unit, kind=Alert.Kind.ESCORT_CANCELLED, created_at=at)
+        for unit in field_units
+    ]
     Alert.objects.bulk_create(made)
     audit("alerts_raised", object_type="case", object_id=case.number, teams=len(made))
     return len(made)
@@ -191,9 +215,9 @@ def acknowledge_alert(alert_id: int, *, actor) -> bool:
     )
     if alert is None:
         return False
-    alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor
+    alert.acknowledged_at, alert.acknowledged_by = records.clear_time(alert.case), actor
     alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    audit("alert_acknowledged", actor=actor, object_type="case", object_id=alert.case.number)
+    audit("alert_acknowledged", actor=actor, object_type="case", object_id=alert.case)
     return True
 
 

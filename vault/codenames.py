@@ -226,6 +226,7 @@ class Login:
 def register(case, secret: ApplicantSecret, *, duress_choice: int | None = None):
     """Tie a new case to its codename: lookup id and signed public key, nothing else."""
     from vault.models import ApplicantKey
+    from vault.records import clear_time
     from vault.signing import sign_key
 
     if duress_choice is not None and not 0 <= duress_choice < DURESS_CHOICES:
@@ -235,6 +236,7 @@ def register(case, secret: ApplicantSecret, *, duress_choice: int | None = None)
         lookup_id=secret.lookup_id,
         public_key=secret.public_key,
         duress_choice=duress_choice,
+        created_at=clear_time(case),
     )
     sign_key(key)
     key.save(force_insert=True)
@@ -271,9 +273,15 @@ def replace(case, secret: ApplicantSecret) -> None:
     """Give a case a new codename (after duress, or a codename given away): the old one stops
     working at once. Messages sealed to the old key stay unreadable to the new one."""
     from vault.models import ApplicantKey
+    from vault.records import clear_time
     from vault.signing import sign_key
 
     ApplicantKey.objects.filter(case=case).delete()
-    key = ApplicantKey(case=case, lookup_id=secret.lookup_id, public_key=secret.public_key)
+    key = ApplicantKey(
+        case=case,
+        lookup_id=secret.lookup_id,
+        public_key=secret.public_key,
+        created_at=clear_time(case),
+    )
     sign_key(key)
     key.save(force_insert=True)

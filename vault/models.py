@@ -87,7 +87,7 @@ class ApplicantKey(models.Model):
     public_key = models.BinaryField(max_length=32)
     signature = models.BinaryField(max_length=64, default=b"")  # vault/signing.py
     duress_choice = models.PositiveSmallIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)  # year only in restricted cases
 
     def __str__(self) -> str:
         return f"applicant key of case {self.case_id}"

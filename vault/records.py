@@ -53,6 +53,13 @@ def year_start(moment):
     return moment.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def clear_time(case, moment=None):
+    """What a date column about ``case`` may hold in clear: the moment (now by default), or
+    for a restricted case only its year (DESIGN.md: a month name can identify one man)."""
+    moment = moment or timezone.now()
+    return year_start(moment) if case.restricted else moment
+
+
 def associated_data(record_id: uuid.UUID, field: str = "values") -> bytes:
     """What binds a ciphertext to its place: table, row UUID and field."""
     return f"{TABLE}|{record_id}|{field}".encode()
