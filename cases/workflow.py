@@ -36,7 +36,7 @@ def open_case(*, channel: str, language: str, actor=None, unverified: bool = Fal
         "case_opened",
         actor=actor,
         object_type="case",
-        object_id=case.number,
+        object_id=case,  # the case itself: the log needs no query to know it is not restricted
         channel=channel,
         unverified=unverified,
     )
@@ -121,7 +121,7 @@ def link_new_case(case: Case, candidates: list[tuple[str, object, str]]) -> int:
             pending(
                 "possible_duplicate",
                 object_type="case",
-                object_id=case.number,
+                object_id=case,
                 other=numbers[other],
                 via=via,
             )
