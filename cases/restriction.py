@@ -57,9 +57,9 @@ def _iso(moment) -> str | None:
 
 
 def coarsen(case: Case) -> dict:
-    """Cut every dated row about ``case`` (not restricted yet) to its year; return the true
-    times, for ``records.restrict`` to seal. The case's own row, its records and grants are
-    restrict's; its audit events are sealed there too."""
+    """Cut every dated row about ``case`` (becoming restricted) to its year; return the true
+    times, which ``records.restrict`` (the caller) seals. The case's own row, its records and
+    grants are restrict's; its audit events are sealed there too."""
     from vault.models import ApplicantKey
 
     true: dict = {"messages": {}, "alerts": {}, "links": {}}
@@ -145,10 +145,7 @@ def decide(case: Case, *, approve: bool, actor, actor_private: bytes | None) -> 
     users = [r.user for r in waiting]
     result = {}
     if approve:
-        true = coarsen(case) if not case.restricted else None
-        result = records.restrict(
-            case, users, actor=actor, actor_private=actor_private, extra_dates=true
-        )
+        result = records.restrict(case, users, actor=actor, actor_private=actor_private)
         # The grants record both supervisors.
         case.grants.filter(user__in=users).update(
             granted_by=waiting[0].requested_by, approved_by=actor

@@ -258,9 +258,7 @@ def end_escort_task(record: Record) -> None:
 
 
 @transaction.atomic
-def restrict(
-    case, users: list, *, actor, actor_private: bytes, extra_dates: dict | None = None
-) -> dict:
+def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
     """Make ``case`` restricted to ``users`` plus escrow, or name more people on a case that is
     restricted already. Every compartment but escort tasks is concerned.
 
@@ -270,12 +268,13 @@ def restrict(
     for escrow recovery to grant (counted in the result). Nobody's copy is removed by naming
     someone else.
 
-    ``extra_dates``: true times of the case's other rows (messages, alerts …) that the caller
-    has just coarsened to the year; they are sealed with the case's own. The events written
-    about the case so far are sealed too (audit.log.seal_case_events), and every later one is
-    sealed as it is written.
+    On the first restriction every dated row about the case (messages, alerts, links, the
+    applicant key: ``cases.restriction.coarsen``) is cut to its year and the true times are
+    sealed with the case's own. The events written about the case so far are sealed too
+    (audit.log.seal_case_events), and every later one is sealed as it is written.
     """
     from cases.models import CaseGrant
+    from cases.restriction import coarsen
 
     already = case.restricted
     if not already:
@@ -285,7 +284,7 @@ def restrict(
             "updated_at": case.updated_at.isoformat(),
             "last_contact_at": case.last_contact_at.isoformat(),
             "records": {str(r.id): r.created_at.isoformat() for r in case.records.all()},
-            **(extra_dates or {}),
+            **coarsen(case),
         }
         year = year_start(case.created_at)
         type(case).objects.filter(pk=case.pk).update(

@@ -116,3 +116,19 @@ def test_restricting_twice_keeps_the_true_dates(programme, restricted):
     supervisor = named[0]
     records.restrict(case, named, actor=supervisor, actor_private=private_of(supervisor))
     assert case.records.filter(kind="dates").count() == 1
+
+
+def test_restricting_at_the_vault_level_coarsens_the_case_rows_too(programme):
+    """Whoever calls restrict (not only the two-supervisor flow) leaves no true time behind."""
+    from cases import messages
+
+    case = make_case(programme.teams["planning"])
+    sent = messages.from_applicant(case, "текст")
+    true = sent.created_at
+    supervisor = programme.users["supervisor"]
+    records.restrict(case, [supervisor], actor=supervisor, actor_private=private_of(supervisor))
+    sent.refresh_from_db()
+    assert (sent.created_at.month, sent.created_at.day, sent.created_at.hour) == (1, 1, 0)
+    dates = case.records.get(kind="dates")
+    values = records.decrypt(dates, records.data_key(supervisor, private_of(supervisor), dates))
+    assert values["messages"][str(sent.pk)]["created_at"] == true.isoformat()
