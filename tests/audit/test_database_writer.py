@@ -183,3 +183,15 @@ def test_an_older_install_adds_its_key_and_keeps_its_plain_links(
     finally:
         settings.CORRIDOR_KEY_DIR = str(key_directory["path"])
         keys.reload()
+
+
+def test_a_checkpoint_that_cannot_be_kept_does_not_undo_the_key_operation(
+    programme, settings, tmp_path, caplog, django_capture_on_commit_callbacks
+):
+    settings.CORRIDOR_AUDIT_CHECKPOINTS = str(tmp_path / "missing" / "checkpoints")
+    team, actor = programme.teams["intake"], programme.users["supervisor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        key = team_keys.rotate(team, actor=actor)
+    assert key.version == 2 and Event.objects.filter(action="team_key_rotated").exists()
+    assert not Event.objects.filter(action="audit_checkpoint").exists()
+    assert "audit checkpoint after a key operation not kept" in caplog.text
