@@ -36,7 +36,8 @@ SYSTEM_STEPS = {
     "dormant_after_silence": _("Dormant after silence"),
     "reopen_on_contact": _("Reopened on new contact"),
 }
-HIDDEN = ("record_opened", "case_search")
+# When he set his duress word is his business: the auditor sees it, the case page does not.
+HIDDEN = ("record_opened", "case_search", "duress_word_set")
 
 
 def timeline(case: Case, limit: int = 200, *, audit_private: bytes | None = None) -> list[dict]:

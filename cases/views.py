@@ -145,10 +145,11 @@ def triage(request: HttpRequest) -> HttpResponse:
 def new_codename(request: HttpRequest, number: str) -> HttpResponse:
     """Issue a new codename after contact was re-established by another channel."""
     from intake import service
+    from intake.views import issued
 
     case = access.case_for_user(request.user, number)
     submission = service.reissue_codename(case, actor=request.user)
-    return render(request, "intake/hotline_done.html", {"submission": submission})
+    return issued(request, submission)
 
 
 @require_http_methods(["POST"])

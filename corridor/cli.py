@@ -9,7 +9,8 @@
                                  print (and append to FILE) a signed checkpoint of the chain head
     corridor keys init|status|recover --user NAME|rekey-team TEAM --user NAME
                                  key operations (docs/vault.md)
-    corridor worker [--batch]    run queued deliveries and background tasks (the outbox)
+    corridor worker [--batch]    run the outbox: queued deliveries and background work; each
+                                 row is deleted with its work (corridor/outbox.py)
     corridor questionnaire check [FILE]
                                  validate a questionnaire definition
     corridor <command> ...       any other management command (migrate, check, ...)
@@ -32,8 +33,6 @@ def main(argv: list[str] | None = None) -> None:
         return
     if argv[0] == "serve":
         argv = ["runserver", *(argv[1:] or ["127.0.0.1:8000"])]
-    elif argv[0] == "worker":  # the outbox worker (django-tasks-db); see its --help
-        argv = ["db_worker", *argv[1:]]
     execute_from_command_line(["corridor", *argv])
 
 

@@ -129,7 +129,8 @@ INSTALLED_APPS = [
 # The delivery outbox (DESIGN.md, "Background work"): tasks are rows written in the same
 # transaction as the change that causes them; `corridor worker` runs them, on SQLite for
 # development and PostgreSQL in production (SELECT … FOR UPDATE SKIP LOCKED there).
-# Task arguments carry identifiers only, never personal data.
+# Every row is corridor.outbox.deliver with one payload sealed to the workers' delivery key
+# (the case id inside it); `corridor worker` deletes a row in the transaction of its work.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
@@ -181,10 +182,14 @@ if not _database_url:
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the page server read while a writer commits; IMMEDIATE takes the write lock at
     # BEGIN, so two writers queue instead of failing halfway with "database is locked".
+    # secure_delete zeroes deleted rows (delivered outbox payloads) instead of leaving them in
+    # free pages of the file.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        ),
     }
     DATABASES["default"]["TEST"] = {"NAME": os.getenv("CORRIDOR_TEST_SQLITE") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

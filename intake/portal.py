@@ -1,6 +1,7 @@
 """Portal sessions: answers in progress and a logged-in codename's keys, encrypted under a key
 that only the applicant's cookie holds (vault.sessions). No IP address, no account."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -43,6 +44,7 @@ def load(request: HttpRequest) -> Portal | None:
     state = sessions.open_state(key, row_id, bytes(row.state))
     if state is None:
         return None
+    state.pop(_PAD, None)
     return Portal(row_id, key, state, submissions=row.submissions)
 
 
@@ -68,12 +70,26 @@ def save(portal: Portal, response: HttpResponse) -> HttpResponse:
     return response
 
 
+_PAD = "_pad"
+_STATE_SIZE = 512  # bytes of JSON, then powers of two
+
+
+def _padded(state: dict) -> dict:
+    """The state with filler, so that its ciphertext's length falls in a size class: a logged-in
+    session of a real, an unknown or a duress codename writes a row of the same size."""
+    size = len(json.dumps({**state, _PAD: ""}).encode())
+    bucket = _STATE_SIZE
+    while bucket < size:
+        bucket *= 2
+    return {**state, _PAD: " " * (bucket - size)}
+
+
 def store(portal: Portal) -> None:
     """Write the session's encrypted state, once per request (a new session also needs
     ``save``'s cookie)."""
     expires = timezone.now() + timedelta(seconds=settings.CORRIDOR_PORTAL_IDLE_SECONDS)
     fields = {
-        "state": sessions.seal_state(portal.key, portal.row_id, portal.state),
+        "state": sessions.seal_state(portal.key, portal.row_id, _padded(portal.state)),
         "expires_at": expires,
         "submissions": portal.submissions,
     }

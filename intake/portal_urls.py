@@ -16,6 +16,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/reply/", views.reply, name="reply"),
     path("inbox/update/", views.update, name="update"),
+    path("inbox/duress-word/", views.duress_word, name="duress_word"),
     path("inbox/delete/<int:message_id>/", views.delete_message, name="delete"),
     path("logout/", views.logout, name="logout"),
 ]

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import messages
 from cases.models import Case
+from corridor import outbox
 from intake import limits, portal, rewards, service
 from intake.questionnaire import AnswerError, current, validate
 from vault import codenames
@@ -223,7 +224,7 @@ def duress(request: HttpRequest) -> HttpResponse:
     if choice in {str(n) for n in range(codenames.DURESS_CHOICES)}:
         case = Case.objects.filter(pk=p.state["enrolled"]).first()
         if case is not None:
-            service.choose_duress(case, int(choice))
+            service.applicant_chose_duress(case, int(choice))
     p.state = {}
     return portal.save(p, _render(request, "portal/done.html"))
 
@@ -269,12 +270,18 @@ def login(request: HttpRequest) -> HttpResponse:
         )
     found = codenames.lookup(parsed)
     case = found.case
-    if case is not None and found.duress:
-        service.duress_login(case)
+    # Every well-formed login, whatever it found, queues one sealed row of the same size; the
+    # worker alone acts on a duress login (intake/tasks.py). So a first duress login runs the
+    # same statements and writes as an unknown, an empty or a real one (tests/intake).
+    outbox.enqueue("login", case=str(case.pk) if case else None, duress=found.duress)
     p = portal.restart(request)  # a fresh session and key at every login (no fixation)
     # After duress, even the real codename sees an empty inbox: no case in the session.
     usable = case is not None and not found.duress and not case.duress
-    p.state = {"case": str(case.pk) if usable else None, "key": found.secret.private_key.hex()}
+    p.state = {
+        "case": str(case.pk) if usable else None,
+        "key": found.secret.private_key.hex(),
+        "offer": codenames.duress_offer(parsed),
+    }
     return portal.save(p, redirect("portal:inbox"))
 
 
@@ -316,6 +323,7 @@ def inbox(request: HttpRequest, p, case_id, key) -> HttpResponse:
             "messages": shown,
             "status": status,
             "sent": request.GET.get("sent") == "1",
+            "duress_saved": request.GET.get("duress") == "1",
             "update": _update_fields(request.LANGUAGE_CODE),
         },
     )
@@ -347,14 +355,33 @@ def reply(request: HttpRequest, p, case_id, _key) -> HttpResponse:
     return _queue_write(p, case_id, {"text": text})
 
 
-def _queue_write(p: portal.Portal, case_id, payload: dict) -> HttpResponse:
-    """Seal what he wrote to the workers' key and queue it: the same work and the same answer
-    for a real, an unknown and a duress session (the worker drops what has no case)."""
-    from intake.tasks import applicant_write
-    from vault.delivery import seal_for_worker
+def _queue_write(p: portal.Portal, case_id, payload: dict, notice: str = "sent") -> HttpResponse:
+    """Seal what he wrote, and the case, to the workers' key and queue it: the same work and the
+    same answer for a real, an unknown and a duress session (the worker drops what has no
+    case)."""
+    outbox.enqueue("applicant_write", case=case_id, **payload)
+    return portal.save(p, redirect(f"{_inbox_url()}?{notice}=1"))
 
-    applicant_write.enqueue(case_id or "", seal_for_worker(payload))
-    return portal.save(p, redirect(f"{_inbox_url()}?sent=1"))
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+@codename_session
+def duress_word(request: HttpRequest, p, case_id, _key) -> HttpResponse:
+    """He sets or changes his duress word, inside his codename session. The page never says
+    which word is set now, and a session opened with a duress word offers other words (see
+    codenames.duress_offer): the page looks the same whoever watches."""
+    offer = p.state.get("offer") or []
+    if request.method == "POST":
+        choice = request.POST.get("choice", "")
+        if choice in {str(n) for n in range(len(offer))}:
+            return _queue_write(p, case_id, {"duress": int(choice)}, notice="duress")
+        return _render(
+            request,
+            "portal/duress.html",
+            {"offer": list(enumerate(offer)), "error": _("Choose one of the words.")},
+        )
+    return portal.save(p, _render(request, "portal/duress.html", {"offer": list(enumerate(offer))}))
 
 
 # The second stage: "I am at the front now, here is where". The questions are the

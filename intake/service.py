@@ -100,30 +100,43 @@ def recontact(
     audit("case_recontact", actor=actor, object_type="case", object_id=case.number, channel=channel)
 
 
-def choose_duress(case: Case, choice: int) -> None:
-    codenames.set_duress_choice(case, choice)
+class DuressRefused(Exception):
+    """The duress word is the applicant's: only he, or the officer issuing his codename inside
+    that flow and once, may set it."""
 
 
 @transaction.atomic
-def duress_login(case: Case) -> None:
-    """He was forced to log in. The login itself only queues the work (one outbox row), so
-    that its response takes no longer than any other login's; the worker then runs
-    ``duress_effects``. A repeated duress login queues nothing new."""
-    from intake.tasks import duress_effects
+def applicant_chose_duress(case: Case, choice: int) -> None:
+    """The applicant, in his codename session (run by the worker from his sealed request),
+    sets or changes his duress word. The audit event names neither the word nor its index."""
+    codenames.set_duress_choice(case, choice)
+    audit("duress_word_set", object_type="case", object_id=case.number, by="applicant")
 
-    if case.duress:
-        return
-    # One cheap statement now, so the real codename shows an empty inbox from this moment on.
-    Case.objects.filter(pk=case.pk).update(duress=True)
-    duress_effects.enqueue(str(case.pk))
+
+@transaction.atomic
+def officer_chose_duress(case: Case, choice: int, *, actor) -> None:
+    """The officer who has just issued the codename records the word the caller chose, once.
+    The caller (intake/issuing.py) proves it is that flow; here the codename must still have no
+    duress word, so nobody can change one that is set."""
+    from vault.models import ApplicantKey
+
+    if not (actor.has_perm("accounts.record_intake") or actor.has_perm("accounts.screen_cases")):
+        raise DuressRefused("only the officer issuing the codename")
+    key = ApplicantKey.objects.select_for_update().filter(case=case).first()
+    if key is None or key.duress_choice is not None:
+        raise DuressRefused("this codename's duress word is already set")
+    codenames.set_duress_choice(case, choice)
+    audit("duress_word_set", actor=actor, object_type="case", object_id=case.number, by="officer")
 
 
 @transaction.atomic
 def duress_effects_now(case: Case) -> None:
     """The case is compromised and flagged, its escort tasks are cancelled (every copy of their
     keys deleted), and the case's team and each field unit whose task was cancelled get an
-    alert on their dashboards. Runs once per case."""
-    if case.status == Case.Status.COMPROMISED and case.alerts.exists():
+    alert on their dashboards. Run by the worker for a login with the applicant's duress word
+    (intake/tasks.py), once per case: the login itself only queued a sealed row like any
+    other login's, so its response costs what any login costs."""
+    if Case.objects.filter(pk=case.pk, duress=True).exists():
         return
     workflow.mark_duress(case)
     units = {}

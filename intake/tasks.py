@@ -1,29 +1,40 @@
-"""Background tasks of intake, run by `corridor worker` (the delivery outbox). Arguments are
-identifiers only; nothing personal is ever stored in a task row."""
-
-from django_tasks import task
+"""Intake's work in the outbox, run by `corridor worker` (corridor/outbox.py). Each handler gets
+the keys of one sealed payload and runs inside the transaction that deletes its row. The
+portal queues the same kind of row for real, unknown, duress and post-duress sessions (no
+case for the last three), so a request's work tells nothing; here the worker decides."""
 
 from cases.models import Case
 
 
-@task()
-def duress_effects(case_id: str) -> None:
+def _case(case_id: str | None, *, writable: bool = True) -> Case | None:
+    if not case_id:
+        return None
+    cases = Case.objects.filter(pk=case_id)
+    return (cases.filter(duress=False) if writable else cases).first()
+
+
+def login(*, case: str | None, duress: bool) -> None:
+    """Every well-formed codename login queues one. Only the applicant's own duress word on a
+    case not yet under duress does anything: the case is compromised and flagged, its escort
+    tasks cancelled, the teams alerted."""
     from intake import service
 
-    case = Case.objects.filter(pk=case_id).first()
-    if case is not None:
-        service.duress_effects_now(case)
+    found = _case(case) if duress else None
+    if found is not None:
+        service.duress_effects_now(found)
 
 
-@task()
-def applicant_write(case_id: str, sealed: str) -> None:
-    """A message or update the applicant wrote on the portal. Every portal session queues one
-    the same way (unknown and duress sessions too, with no case), so the request itself tells
-    nothing; the worker drops what has no writable case."""
+def applicant_write(
+    *, case: str | None, text: str = "", update: dict | None = None, duress: int | None = None
+) -> None:
+    """What the applicant wrote on the portal: a message, a second-stage update, or a new
+    choice of duress word. Dropped when the session has no writable case."""
     from intake import service
-    from vault.delivery import open_for_worker
 
-    payload = open_for_worker(sealed)
-    case = Case.objects.filter(pk=case_id, duress=False).first() if case_id else None
-    if case is not None:
-        service.applicant_wrote(case, payload)
+    found = _case(case)
+    if found is None:
+        return
+    if duress is not None:
+        service.applicant_chose_duress(found, duress)
+    if text or update:
+        service.applicant_wrote(found, {"text": text, "update": update or {}})

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,10 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import access, search
 from cases.models import Case
-from intake import service, watchlist
+from intake import issuing, service, watchlist
 from intake.models import WatchEntry
 from intake.questionnaire import AnswerError, current, validate
-from vault import blind
+from vault import blind, codenames
 
 
 def _read_answers(request: HttpRequest, questions) -> tuple[dict, dict]:
@@ -88,7 +89,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
             except AnswerError as problem:
                 errors["general"] = problem.message
             else:
-                return render(request, "intake/hotline_done.html", {"submission": submission})
+                return issued(request, submission)
     rows = _form_rows(q, request.LANGUAGE_CODE, answers, errors, request.POST or None)
     return render(
         request,
@@ -193,19 +194,42 @@ def watch_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
     return redirect("intake:watch_list")
 
 
+def issued(request: HttpRequest, submission) -> HttpResponse:
+    """The page shown once after a codename is issued (hotline or re-issue), with the one grant
+    to record the caller's duress word (intake/issuing.py)."""
+    grant = issuing.grant(request, submission.case) if submission.codename else ""
+    return render(request, "intake/hotline_done.html", {"submission": submission, "grant": grant})
+
+
 @require_POST
-@permission_required("accounts.record_intake", raise_exception=True)
-def hotline_duress(request: HttpRequest, number: str) -> HttpResponse:
-    """Record which offered duress word the caller chose (an index, never the word)."""
-    case = access.case_for_user(request.user, number)
-    choice = request.POST.get("choice", "")
-    if choice in {"0", "1", "2", "3"}:
-        service.choose_duress(case, int(choice))
-        messages.success(
+def hotline_duress(request: HttpRequest) -> HttpResponse:
+    """Record which offered duress word the caller chose (an index, never the word): only with
+    the grant of the page that issued his codename, once. Nobody can set or change it later;
+    the applicant can, on the portal."""
+    if not (
+        request.user.has_perm("accounts.record_intake")
+        or request.user.has_perm("accounts.screen_cases")
+    ):
+        raise PermissionDenied
+    try:
+        number = issuing.redeem(request, request.POST.get("grant", ""))
+        case = access.case_for_user(request.user, number)
+        choice = request.POST.get("choice", "")
+        if choice not in {str(n) for n in range(codenames.DURESS_CHOICES)}:
+            messages.error(
+                request,
+                _("No duress word was chosen. Only the applicant can set one now, on the portal."),
+            )
+            return redirect("intake:hotline")
+        service.officer_chose_duress(case, int(choice), actor=request.user)
+    except (issuing.NoGrant, service.DuressRefused):
+        messages.error(
             request,
-            _("The caller's duress word is recorded for case %(number)s.")
-            % {"number": case.number},
+            _("A duress word can be recorded only once, right after the codename is issued."),
         )
-    else:
-        messages.error(request, _("No duress word was chosen."))
+        return redirect("intake:hotline")
+    messages.success(
+        request,
+        _("The caller's duress word is recorded for case %(number)s.") % {"number": case.number},
+    )
     return redirect("intake:hotline")

@@ -142,6 +142,29 @@ def duress_words(six: tuple[str, ...]) -> list[str]:
     return found
 
 
+def duress_offer(parsed: "Parsed") -> list[str]:
+    """The words a logged-in portal session offers as duress words (to set or change his).
+
+    Logged in with the check word: the codename's own offer. Logged in with one of those words
+    in its place (under duress, or by mistake): ``DURESS_CHOICES`` other words, keyed the same
+    way and never the word just typed. A coercer who watched the seventh word being typed thus
+    never finds it among the duress words, whichever login he forced; a choice made in such a
+    session reaches no case (it has none)."""
+    offered = duress_words(parsed.six)
+    if parsed.duress_choice is None:
+        return offered
+    avoid, found, counter = {offered[parsed.duress_choice], check_word(parsed.six)}, [], 0
+    while len(found) < DURESS_CHOICES:
+        digest = crypto.keyed_hash(
+            keyring().pepper_checkword, _six_key(parsed.six) + bytes([counter]), person=b"decoy"
+        )
+        word = _word_at(digest)
+        if word not in avoid and word not in found:
+            found.append(word)
+        counter += 1
+    return found
+
+
 def new_codename() -> Codename:
     words = word_list().words
     six = tuple(secrets.choice(words) for _ in range(WORDS))

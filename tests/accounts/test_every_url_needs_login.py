@@ -12,6 +12,7 @@ PUBLIC = {
     "accounts:login", "set_language",
     "portal:home", "portal:page", "portal:apply", "portal:submit", "portal:duress",
     "portal:login", "portal:inbox", "portal:reply", "portal:update", "portal:delete",
+    "portal:duress_word",
     "portal:logout",
 }  # fmt: skip
 

@@ -237,13 +237,104 @@ def test_a_flood_of_identical_applications_costs_no_more_per_case(programme):
     assert CaseLink.objects.filter(case=last).count() == duplicates.MAX_LINKS
 
 
-def test_the_operator_records_the_callers_duress_word(programme):
-    client = _client(programme, "operator")
-    client.post("/intake/hotline/", {**CALL, "give_codename": "1"})
-    case = Case.objects.get()
-    client.post(f"/intake/hotline/{case.number}/duress/", {"choice": "2"})
+def _issue_on_the_hotline(client):
+    """A hotline call that gives a codename: (case, the page's grant, the offered words)."""
+    import re
+
+    html = client.post("/intake/hotline/", {**CALL, "give_codename": "1"}).content.decode()
+    grant = re.search(r'name="grant" value="([^"]+)"', html).group(1)
+    words = re.findall(r'name="choice" value="\d"> <code>([a-z]+)</code>', html)
+    return Case.objects.get(), grant, words
+
+
+def _duress_choice(case):
     case.applicant_key.refresh_from_db()
-    assert case.applicant_key.duress_choice == 2
+    return case.applicant_key.duress_choice
+
+
+def test_the_operator_records_the_callers_duress_word_right_after_issuing(programme):
+    client = _client(programme, "operator")
+    case, grant, words = _issue_on_the_hotline(client)
+    assert len(words) == 4
+    done = client.post("/intake/hotline/duress/", {"grant": grant, "choice": "2"}, follow=True)
+    assert "duress word is recorded" in done.content.decode()
+    assert _duress_choice(case) == 2
+    event = Event.objects.get(action="duress_word_set", object_id=case.number)
+    assert event.actor == programme.users["operator"] and event.detail == {"by": "officer"}
+
+
+def test_operator_cannot_rewrite_duress_word(programme):
+    """The grant works once: the same page posted again, or a form made by hand for the case's
+    old URL or without a grant, changes nothing."""
+    client = _client(programme, "operator")
+    case, grant, _words = _issue_on_the_hotline(client)
+    client.post("/intake/hotline/duress/", {"grant": grant, "choice": "2"})
+    again = client.post("/intake/hotline/duress/", {"grant": grant, "choice": "0"}, follow=True)
+    assert "only once, right after the codename is issued" in again.content.decode()
+    client.post("/intake/hotline/duress/", {"choice": "1"})
+    client.post("/intake/hotline/duress/", {"grant": grant + "x", "choice": "1"})
+    assert client.post(f"/intake/hotline/{case.number}/duress/", {"choice": "1"}).status_code == 404
+    assert _duress_choice(case) == 2
+    assert Event.objects.filter(action="duress_word_set").count() == 1
+
+
+def test_operator_cannot_set_a_duress_word_later_or_from_another_session(programme, monkeypatch):
+    """Skipping the choice on the issuing page leaves it to the applicant: the page's grant
+    expires, and works in no other officer's session and with no nonce of this one."""
+    from intake import issuing
+
+    operator = _client(programme, "operator")
+    case, grant, _words = _issue_on_the_hotline(operator)
+    other = _client(programme, "supervisor")
+    other.post("/intake/hotline/duress/", {"grant": grant, "choice": "1"})
+    assert _duress_choice(case) is None
+    from django.core import signing
+
+    forged = signing.dumps(
+        {"case": case.number, "user": programme.users["operator"].pk, "nonce": "x"},
+        salt="corridor.intake.duress-grant",
+    )
+    operator.post("/intake/hotline/duress/", {"grant": forged, "choice": "1"})
+    assert _duress_choice(case) is None
+    monkeypatch.setattr(issuing, "GRANT_SECONDS", -1)  # the page was left open too long
+    operator.post("/intake/hotline/duress/", {"grant": grant, "choice": "1"})
+    assert _duress_choice(case) is None
+
+
+def test_operator_cannot_read_duress_word(programme):
+    """After the issuing page, no staff page shows the offered words or the choice."""
+    client = _client(programme, "operator")
+    case, grant, words = _issue_on_the_hotline(client)
+    client.post("/intake/hotline/duress/", {"grant": grant, "choice": "3"})
+    for role in ("operator", "case_officer", "supervisor"):
+        staff = _client(programme, role)
+        pages = [
+            staff.get(f"/cases/{case.number}/").content.decode(),
+            staff.get("/intake/hotline/").content.decode(),
+            staff.get("/cases/").content.decode(),
+            staff.get("/").content.decode(),
+        ]
+        for html in pages:
+            assert not any(f"<code>{w}</code>" in html for w in words)
+            assert 'name="choice"' not in html and "duress_choice" not in html
+    assert all("3" not in str(e.detail) for e in Event.objects.filter(action="duress_word_set"))
+
+
+def test_a_reissuing_officer_records_the_new_duress_word_once(programme):
+    import re
+
+    operator = _client(programme, "operator")
+    case, grant, _words = _issue_on_the_hotline(operator)
+    operator.post("/intake/hotline/duress/", {"grant": grant, "choice": "2"})
+    officer = _client(programme, "case_officer")
+    html = officer.post(f"/cases/{case.number}/new-codename/").content.decode()
+    new_grant = re.search(r'name="grant" value="([^"]+)"', html).group(1)
+    assert _duress_choice(case) is None  # a new codename starts without one
+    officer.post("/intake/hotline/duress/", {"grant": new_grant, "choice": "1"})
+    assert _duress_choice(case) == 1
+    officer.post("/intake/hotline/duress/", {"grant": new_grant, "choice": "0"})
+    operator.post("/intake/hotline/duress/", {"grant": grant, "choice": "0"})
+    assert _duress_choice(case) == 1
 
 
 def test_conditions_on_the_hotline_form_are_in_words(programme):

@@ -24,15 +24,18 @@ SOLDIER = {
 
 
 def run_worker() -> None:
-    """Run everything queued in the outbox the way `corridor worker` does (claim, call, record),
-    inside the test's transaction: the real command closes the connection between tasks, which
-    a test transaction on PostgreSQL does not survive (see the transactional test below)."""
+    """Run everything queued in the outbox the way `corridor worker` does (claim, then
+    corridor.outbox.run), inside the test's transaction: the real command closes the
+    connection between tasks, which a test transaction on PostgreSQL does not survive (see
+    the transactional test below)."""
     from django_tasks_db.models import DBTaskResult
 
-    for result in DBTaskResult.objects.ready():
-        result.claim("test-worker")
-        value = result.task.call(*result.task_result.args, **result.task_result.kwargs)
-        result.set_successful(value)
+    from corridor import outbox
+
+    for row in DBTaskResult.objects.ready():
+        row.claim("test-worker")
+        assert outbox.run(row)
+    assert not DBTaskResult.objects.exists()  # delivered rows are gone
 
 
 class _Cookies:
@@ -178,7 +181,7 @@ def test_a_duress_login_compromises_the_case_and_cancels_escort_tasks(client_ru,
     _status, _loc, _code, html = _inbox_page(client_ru, " ".join([*six, duress[2]]))
     assert "Секретный план" not in html
     case.refresh_from_db()
-    assert case.duress and task.keys.exists()  # the login only queued the work
+    assert not case.duress and task.keys.exists()  # the login only queued the work
     run_worker()
     case.refresh_from_db()
     assert case.status == Case.Status.COMPROMISED and case.duress
@@ -440,24 +443,84 @@ def test_a_portal_host_sees_only_the_portal(client, programme, settings):
         assert client.get(staff_url, HTTP_HOST="portal.example.org").status_code == 404
 
 
-def test_a_duress_login_does_barely_more_work_than_any_other(client_ru, programme):
-    """The effects run in the worker; the login only flags the case and queues one row."""
-    codename, _phrase, duress = apply(client_ru)
+def _shape(value):
+    """What a statement's parameter looks like from outside: its type and size, not its value
+    (ids and times differ from login to login, their sizes must not)."""
+    if isinstance(value, bytes | bytearray | memoryview | str):
+        return type(value).__name__, len(value)
+    return type(value).__name__
+
+
+def _login_work(client, codename):
+    """Every statement a codename login runs, with its parameters' shapes, and the response."""
+    client.post("/portal/logout/")
+    seen = []
+
+    def record(execute, sql, params, many, context):
+        sql = re.sub(r'"s\d+_x\d+"', '"savepoint"', sql)  # Django numbers its savepoints
+        seen.append((sql, tuple(_shape(p) for p in params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.post("/portal/login/", {"codename": codename})
+    return seen, (response.status_code, response["Location"], sorted(response.cookies))
+
+
+def test_a_first_duress_login_runs_the_same_statements_and_writes_as_any_login(
+    client_ru, programme
+):
+    """Unknown, empty, real (a message waiting) and a first duress login: the same statements,
+    parameters of the same sizes (so the same rows of the same sizes written) and the same
+    response. The duress effects wait for the worker."""
+    empty, _phrase, duress = apply(client_ru)
     client_ru.post("/portal/apply/duress/", {"choice": "1"})
-    six = codename.split()[:6]
+    real, _phrase, _duress = apply(client_ru)
+    messages.to_applicant(
+        Case.objects.exclude(applicant_key__isnull=True).order_by("-number").first(),
+        "Ответ",
+        actor=programme.users["operator"],
+    )
+    forced = " ".join([*empty.split()[:6], duress[1]])
+    _login_work(client_ru, codenames.new_codename())  # the rate bucket's row exists from now on
+    work = {
+        "unknown": _login_work(client_ru, codenames.new_codename()),
+        "empty": _login_work(client_ru, empty),
+        "real": _login_work(client_ru, real),
+        "duress": _login_work(client_ru, forced),
+    }
+    assert work["unknown"] == work["empty"] == work["real"] == work["duress"]
+    inserts = [sql for sql, _p in work["duress"][0] if sql.startswith("INSERT")]
+    assert sum("dbtaskresult" in sql for sql in inserts) == 1  # the one sealed outbox row
+    assert not Case.objects.filter(duress=True).exists()
+    assert not Event.objects.filter(action="duress_login").exists()  # the worker's job
+    run_worker()
+    assert Case.objects.filter(duress=True).count() == 1
+    assert Event.objects.filter(action="duress_login").count() == 1
+    # A repeated duress login does the same again, and the worker does nothing more.
+    assert _login_work(client_ru, forced) == work["unknown"]
+    run_worker()
+    assert Event.objects.filter(action="duress_login").count() == 1
 
-    def statements(text):
-        client_ru.post("/portal/logout/")
-        with CaptureQueriesContext(connection) as queries:
-            client_ru.post("/portal/login/", {"codename": text})
-        return len(queries.captured_queries)
 
-    unknown = statements(codenames.new_codename())
-    forced = statements(" ".join([*six, duress[1]]))
-    assert forced - unknown <= 2
-    assert not Event.objects.filter(action="duress_login").exists()  # not yet: the worker's job
-    again = statements(" ".join([*six, duress[1]]))
-    assert again <= unknown + 1  # a repeated duress login queues nothing more
+def test_a_pending_login_row_names_no_case_and_looks_like_any_other(client_ru, programme):
+    from django_tasks_db.models import DBTaskResult
+
+    codename, _phrase, _duress = apply(client_ru)
+    case = Case.objects.get()
+    DBTaskResult.objects.all().delete()
+    login(client_ru, codename)
+    login(client_ru, codenames.new_codename())
+    rows = list(DBTaskResult.objects.values())
+    assert len(rows) == 2
+    for row in rows:
+        text = repr(row)
+        assert str(case.pk) not in text and case.number not in text
+        assert str(case.pk).replace("-", "") not in text
+    shape = [
+        (r["task_path"], r["queue_name"], r["priority"], len(r["args_kwargs"]["args"][0]))
+        for r in rows
+    ]
+    assert shape[0] == shape[1] and shape[0][0] == "corridor.outbox.deliver"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -468,7 +531,7 @@ def test_the_real_worker_command_runs_the_duress_effects(client, programme):
     codename, _phrase, duress = apply(client)
     client.post("/portal/apply/duress/", {"choice": "3"})
     _inbox_page(client, " ".join([*codename.split()[:6], duress[3]]))
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     case = Case.objects.get()
     assert case.status == Case.Status.COMPROMISED and case.alerts.exists()
 
@@ -487,3 +550,64 @@ def test_writing_from_a_real_or_an_unknown_codename_does_the_same_work(client_ru
             ]
         )
     assert shapes[0] == shapes[1]
+
+
+def _offered_on_page(client) -> list[str]:
+    html = client.get("/portal/inbox/duress-word/").content.decode()
+    return re.findall(r'name="choice" value="\d"> ([a-z]+)</label>', html)
+
+
+def test_the_applicant_sets_and_changes_his_duress_word_in_his_session(client_ru, programme):
+    codename, _phrase, duress = apply(client_ru)
+    case = Case.objects.get()
+    assert case.applicant_key.duress_choice is None  # he skipped it when applying
+    login(client_ru, codename)
+    assert _offered_on_page(client_ru) == duress
+    sent = client_ru.post("/portal/inbox/duress-word/", {"choice": "3"})
+    assert sent["Location"] == "/portal/inbox/?duress=1"
+    assert "Your duress word is saved." in client_ru.get(sent["Location"]).content.decode()
+    run_worker()  # queued like any write of his, sealed
+    case.applicant_key.refresh_from_db()
+    assert case.applicant_key.duress_choice == 3
+    client_ru.post("/portal/inbox/duress-word/", {"choice": "0"})
+    run_worker()
+    case.applicant_key.refresh_from_db()
+    assert case.applicant_key.duress_choice == 0
+    events = Event.objects.filter(action="duress_word_set", object_id=case.number)
+    assert events.count() == 2 and all(e.detail == {"by": "applicant"} for e in events)
+    # And the new word works as his duress word.
+    _inbox_page(client_ru, " ".join([*codename.split()[:6], duress[0]]))
+    run_worker()
+    assert Case.objects.get().duress
+
+
+def test_a_duress_session_never_offers_the_word_he_typed(client_ru, programme):
+    """A coercer who watched him type his duress word and then opens this page must not find
+    that word among the duress words; and nothing he chooses there reaches the case."""
+    codename, _phrase, duress = apply(client_ru)
+    client_ru.post("/portal/apply/duress/", {"choice": "2"})
+    forced = " ".join([*codename.split()[:6], duress[2]])
+    login(client_ru, forced)
+    offered = _offered_on_page(client_ru)
+    assert len(offered) == 4 and duress[2] not in offered
+    login(client_ru, forced)
+    assert _offered_on_page(client_ru) == offered  # the same list every time
+    client_ru.post("/portal/inbox/duress-word/", {"choice": "0"})
+    run_worker()
+    case = Case.objects.get()
+    assert case.duress and case.applicant_key.duress_choice == 2
+
+
+def test_the_duress_word_page_needs_a_codename_session(client_ru, programme):
+    assert client_ru.get("/portal/inbox/duress-word/")["Location"] == "/portal/login/"
+    assert client_ru.post("/portal/inbox/duress-word/", {"choice": "1"}).status_code == 302
+    from django_tasks_db.models import DBTaskResult
+
+    assert not DBTaskResult.objects.exists()
+
+
+def test_an_odd_choice_on_the_duress_word_page_is_refused_with_a_message(client_ru, programme):
+    codename, _phrase, _duress = apply(client_ru)
+    login(client_ru, codename)
+    page = client_ru.post("/portal/inbox/duress-word/", {"choice": "9"})
+    assert page.status_code == 200 and "Choose one of the words." in page.content.decode()
