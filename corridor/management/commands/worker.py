@@ -1,6 +1,7 @@
 """``corridor worker``: django-tasks-db's worker, with Corridor's rule for what a row may keep."""
 
 import os
+import time
 
 from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
@@ -16,13 +17,22 @@ class OutboxWorker(db_worker.Worker):
     retried and then emptied (the library would keep every row, its return value and its
     traceback)."""
 
+    _lost_checked: float | None = None
+
     def run(self) -> None:
-        outbox.requeue_lost()
+        self._check_lost()
         super().run()
+
+    def _check_lost(self) -> None:
+        """At start and then at most once a minute, before a row: rows a dead worker left."""
+        if self._lost_checked is None or time.monotonic() - self._lost_checked >= 60:
+            outbox.requeue_lost()
+            self._lost_checked = time.monotonic()
 
     def run_task(self, db_task_result) -> None:
         try:
             self.running_task = True
+            self._check_lost()
             outbox.run(db_task_result)
         finally:
             self.running_task = False
