@@ -58,6 +58,7 @@ test-postgres: $(VENV)/.dev system-deps-test messages
 bench: $(VENV)/.dev
 	$(BIN)/python bench/vault.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/logins.py
 	$(BIN)/python bench/cases.py
 	$(BIN)/python bench/roster.py
 
