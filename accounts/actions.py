@@ -8,10 +8,11 @@ import string
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts import second_factor, session_store
 from accounts.models import BackupCodeDevice, Membership, Team, TOTPDevice, User
-from accounts.roles import Role
+from accounts.roles import Role, WrongRoleForKey, may_hold, refused_combination, team_kinds_for
 from audit.log import record
 from cases import restriction
 from vault import staff as staff_keys
@@ -26,13 +27,78 @@ def temporary_password() -> str:
     return "-".join("".join(secrets.choice(_TEMP_ALPHABET) for _ in range(5)) for _ in range(4))
 
 
-@transaction.atomic
+def _refuse(action: str, message, *, actor, object_type: str, object_id, **detail) -> None:
+    """Record a refusal and raise it. Called before the change's own transaction opens, so the
+    event commits even though the change does not (unless a caller's outer transaction fails
+    with the exception; views call these outside one)."""
+    record(action, actor=actor, object_type=object_type, object_id=object_id, **detail)
+    raise WrongRoleForKey(message)
+
+
+def _check_roles(*, actor, user: User | None, roles) -> None:
+    if refused_combination(roles):
+        _refuse(
+            "roles_refused",
+            _("An auditor or administrator cannot also hold a role that opens cases."),
+            actor=actor,
+            object_type="user",
+            object_id=getattr(user, "pk", ""),
+            roles=sorted(roles),
+        )
+
+
+def _check_member(*, actor, team: Team, user: User | None, roles) -> None:
+    if team.kind not in team_kinds_for(roles):
+        _refuse(
+            "team_member_refused",
+            _("The roles of %(user)s may not hold the key of a team of this kind (%(kind)s).")
+            % {"user": getattr(user, "username", ""), "kind": team.get_kind_display()},
+            actor=actor,
+            object_type="team",
+            object_id=team.pk,
+            user=getattr(user, "pk", None),
+            kind=team.kind,
+        )
+
+
+def check_staff(*, actor, user: User | None, roles, teams) -> None:
+    """Refuse (WrongRoleForKey, audited) roles that may not be combined, or a team whose kind
+    of key these roles may not hold, before anything changes."""
+    _check_roles(actor=actor, user=user, roles=set(roles))
+    for team in teams:
+        _check_member(actor=actor, team=team, user=user, roles=roles)
+
+
 def create_staff_user(
     *,
     actor: User | None,
     username: str,
     first_name: str = "",
     last_name: str = "",
+    roles: list[str],
+    teams: list[Team],
+) -> tuple[User, str]:
+    """Refused (WrongRoleForKey, audited) before anything is made when the roles may not be
+    combined or a team is of a kind the roles may not hold (accounts/roles.py)."""
+    wanted = [r for r in roles if r in {x.value for x in Role}]
+    check_staff(actor=actor, user=None, roles=wanted, teams=teams)
+    return _create_staff_user(
+        actor=actor,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        roles=wanted,
+        teams=teams,
+    )
+
+
+@transaction.atomic
+def _create_staff_user(
+    *,
+    actor: User | None,
+    username: str,
+    first_name: str,
+    last_name: str,
     roles: list[str],
     teams: list[Team],
 ) -> tuple[User, str]:
@@ -50,8 +116,16 @@ def create_staff_user(
     return user, password
 
 
-@transaction.atomic
 def set_roles(*, actor: User | None, user: User, roles: list[str]) -> None:
+    """Refused (audited) when an auditor or admin role would join one that holds keys. Every
+    membership of a kind the new roles may not hold ends (its team key rotates, as for any
+    removed member): keys follow roles."""
+    _check_roles(actor=actor, user=user, roles={r for r in roles if r in {x.value for x in Role}})
+    _set_roles(actor=actor, user=user, roles=roles)
+
+
+@transaction.atomic
+def _set_roles(*, actor: User | None, user: User, roles: list[str]) -> None:
     valid = {r.value for r in Role}
     wanted = {r for r in roles if r in valid}
     current = set(user.groups.filter(name__in=valid).values_list("name", flat=True))
@@ -68,6 +142,10 @@ def set_roles(*, actor: User | None, user: User, roles: list[str]) -> None:
         added=added,
         removed=removed,
     )
+    allowed = team_kinds_for(wanted)
+    for membership in list(user.memberships.select_related("team")):
+        if membership.team.kind not in allowed:
+            remove_member(actor=actor, team=membership.team, user=user)
     if current and not wanted:  # his last role is gone: he is a leaver
         user.session_epoch += 1
         user.save(update_fields=["session_epoch"])
@@ -201,8 +279,16 @@ def create_team(*, actor: User, name: str, kind: str) -> Team:
     return team
 
 
-@transaction.atomic
 def add_member(*, actor: User | None, team: Team, user: User) -> None:
+    """Refused (WrongRoleForKey, audited) when the user's roles may not hold this team's kind
+    of key (accounts/roles.py): the domain refuses, not only the form."""
+    if not may_hold(user, team.kind):
+        _check_member(actor=actor, team=team, user=user, roles=user.roles)
+    _add_member(actor=actor, team=team, user=user)
+
+
+@transaction.atomic
+def _add_member(*, actor: User | None, team: Team, user: User) -> None:
     _membership, created = Membership.objects.get_or_create(team=team, user=user)
     if created:
         # If the team already has a key, the member waits for a grant (vault/teams.py).
@@ -217,7 +303,7 @@ def add_member(*, actor: User | None, team: Team, user: User) -> None:
 
 
 @transaction.atomic
-def remove_member(*, actor: User, team: Team, user: User) -> None:
+def remove_member(*, actor: User | None, team: Team, user: User) -> None:
     deleted, _ = Membership.objects.filter(team=team, user=user).delete()
     if deleted:
         record(

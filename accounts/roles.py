@@ -69,6 +69,61 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+# Keys follow roles (DESIGN.md, "Access follows keys, keys follow roles"): which kinds of team
+# key (accounts.models.Team.Kind values) each role may hold. A user may hold a kind if any of
+# his roles allows it. Membership of a team of another kind, a grant of its key and escrow
+# recovery's re-grant are refused in the domain layer (accounts/actions.py, vault/teams.py,
+# vault/recovery.py), each refusal an audit event; a key of a kind his roles no longer allow
+# opens no case (vault/possession.py).
+#
+# * operator: the intake team's cases (hotline, chats);
+# * case officer: screens (intake) and plans (planning): both;
+# * field liaison: his field unit's escort tasks only, never identity;
+# * finance officer: reward records only;
+# * supervisor: "everything of his teams" (intake, planning) and, because he approves reward
+#   proposals, finance; never a field unit's key (an escort task belongs to its unit alone);
+# * auditor and admin: none. They see no case content, so they may not combine with a role
+#   that holds keys either (``KEYLESS_ROLES``; ``set_roles`` refuses): an admin who could also
+#   grant keys could make a puppet on his own, an auditor who reads cases is no longer an
+#   independent check.
+ROLE_TEAM_KINDS: dict[str, frozenset[str]] = {
+    R.OPERATOR: frozenset({"intake"}),
+    R.CASE_OFFICER: frozenset({"intake", "planning"}),
+    R.FIELD_LIAISON: frozenset({"field_unit"}),
+    R.FINANCE_OFFICER: frozenset({"finance"}),
+    R.SUPERVISOR: frozenset({"intake", "planning", "finance"}),
+    R.AUDITOR: frozenset(),
+    R.ADMIN: frozenset(),
+}
+KEYLESS_ROLES = frozenset({R.AUDITOR.value, R.ADMIN.value})
+
+
+class WrongRoleForKey(Exception):
+    """The user's roles may not hold this kind of team key (``ROLE_TEAM_KINDS``), or an
+    auditor or admin role would be combined with one that holds keys. ``message`` is safe to
+    show; the refusal is an audit event."""
+
+    def __init__(self, message):
+        super().__init__("refused by the role-key table")
+        self.message = message
+
+
+def team_kinds_for(roles) -> frozenset[str]:
+    """The kinds of team key a user with these roles may hold (the union over his roles)."""
+    return frozenset().union(*(ROLE_TEAM_KINDS.get(r, frozenset()) for r in roles))
+
+
+def may_hold(user, kind: str) -> bool:
+    """Whether ``user``'s current roles allow a team key of ``kind``."""
+    return kind in team_kinds_for(user.roles)
+
+
+def refused_combination(roles) -> bool:
+    """An auditor or admin role together with a role that holds team keys."""
+    roles = set(roles)
+    return bool(roles & KEYLESS_ROLES) and bool(team_kinds_for(roles))
+
+
 def sync_roles(**kwargs) -> None:
     """Make each role's group hold exactly the permissions of the table above."""
     from django.contrib.auth.models import Group, Permission

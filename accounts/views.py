@@ -20,7 +20,7 @@ from accounts.decorators import step
 from accounts.forms import CodeForm, LoginForm, PasswordForm, StaffEditForm, StaffForm, TeamForm
 from accounts.middleware import EPOCH, SEEN, STARTED
 from accounts.models import Team, User
-from accounts.roles import CAPABILITIES, ROLE_CAPABILITIES, Role
+from accounts.roles import CAPABILITIES, ROLE_CAPABILITIES, Role, WrongRoleForKey
 from audit.log import record
 from cases import queues, workflow
 from vault import sessions as vault_sessions
@@ -248,17 +248,21 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user, password = actions.create_staff_user(
-            actor=request.user,
-            username=data["username"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            roles=data["roles"],
-            teams=list(data["teams"]),
-        )
-        return render(
-            request, "accounts/temporary_password.html", {"staff": user, "password": password}
-        )
+        try:
+            user, password = actions.create_staff_user(
+                actor=request.user,
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                roles=data["roles"],
+                teams=list(data["teams"]),
+            )
+        except WrongRoleForKey as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return render(
+                request, "accounts/temporary_password.html", {"staff": user, "password": password}
+            )
     return render(request, "accounts/staff_form.html", {"form": form})
 
 
@@ -290,13 +294,19 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             elif staff == request.user and Role.ADMIN not in form.cleaned_data["roles"]:
                 form.add_error("roles", _("You cannot take the administrator role from yourself."))
             else:
-                _save_staff(request.user, staff, form.cleaned_data)
-                messages.success(request, _("Saved."))
-                return redirect("accounts:staff")
+                try:
+                    _save_staff(request.user, staff, form.cleaned_data)
+                except WrongRoleForKey as refusal:
+                    form.add_error(None, refusal.message)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("accounts:staff")
     return render(request, "accounts/staff_edit.html", {"form": form, "staff": staff})
 
 
 def _save_staff(actor: User, staff: User, data: dict) -> None:
+    # Checked first, so a refused team leaves the roles unchanged too.
+    actions.check_staff(actor=actor, user=staff, roles=data["roles"], teams=data["teams"])
     actions.set_roles(actor=actor, user=staff, roles=data["roles"])
     wanted = set(data["teams"])
     current = set(staff.teams.all())

@@ -3,6 +3,7 @@ what he should be able to open. The key is used in memory and never stored."""
 
 from django.db import transaction
 
+from accounts.roles import may_hold
 from audit.log import record as audit
 from vault import crypto, signing
 from vault.models import RecordKey, StaffKey, TeamKeySeal
@@ -24,8 +25,23 @@ def regrant(user, escrow_private: bytes, *, public: bytes) -> dict:
     team_keys = 0
     # Every version still sealed to escrow (older ones too, until the team is re-keyed), of
     # the teams he is a member of now.
+    # Only teams whose kind of key his roles may hold (accounts/roles.py): a refused team is
+    # an audit event, and the rest of the recovery goes on.
     escrow_seals = TeamKeySeal.objects.filter(user=None, team_key__team__memberships__user=user)
-    for seal in escrow_seals.select_related("team_key"):
+    refused = set()
+    for seal in escrow_seals.select_related("team_key__team"):
+        team = seal.team_key.team
+        if not may_hold(user, team.kind):
+            if team.pk not in refused:
+                refused.add(team.pk)
+                audit(
+                    "escrow_regrant_refused",
+                    object_type="team",
+                    object_id=team.pk,
+                    user=user.pk,
+                    kind=team.kind,
+                )
+            continue
         team_private = crypto.unseal(escrow_private, bytes(seal.sealed_private))
         TeamKeySeal.objects.update_or_create(
             team_key=seal.team_key,

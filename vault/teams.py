@@ -18,8 +18,10 @@ one team at the same time (on SQLite the write lock taken at BEGIN does the same
 from django.db import transaction
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Team
+from accounts.roles import WrongRoleForKey, may_hold
 from audit.log import record as audit
 from vault import crypto, signing
 from vault.keys import keyring
@@ -70,6 +72,7 @@ def create_first_key(team: Team, holders: list | None = None) -> TeamKey:
             raise NoTeamKey("the team already has a key: grant it instead")
         return existing
     keys = StaffKey.objects.filter(user__in=holders or [], user__memberships__team=team)
+    keys = [k for k in keys.select_related("user") if may_hold(k.user, team.kind)]
     return _new_version(team, 1, [(k.user_id, signing.trusted_public(k)) for k in keys])
 
 
@@ -120,9 +123,25 @@ def pending_for_holder(user) -> list[tuple[Team, list]]:
     return found
 
 
-@transaction.atomic
 def grant(team: Team, member, *, actor, actor_private: bytes) -> int:
-    """Seal every version of the team key the actor holds to ``member``, a current member."""
+    """Seal every version of the team key the actor holds to ``member``, a current member
+    whose roles may hold this kind of key (accounts/roles.py). A refusal by role is recorded
+    before the grant's own transaction, so it stays on the record."""
+    if not may_hold(member, team.kind):
+        audit(
+            "team_key_grant_refused",
+            actor=actor,
+            object_type="team",
+            object_id=team.pk,
+            user=member.pk,
+            kind=team.kind,
+        )
+        raise WrongRoleForKey(_("This person's roles may not hold this team's key."))
+    return _grant(team, member, actor=actor, actor_private=actor_private)
+
+
+@transaction.atomic
+def _grant(team: Team, member, *, actor, actor_private: bytes) -> int:
     _lock(team)
     if not Membership.objects.filter(team=team, user=member).exists():
         raise NoTeamKey("only a member of the team can be granted its key")
@@ -132,7 +151,14 @@ def grant(team: Team, member, *, actor, actor_private: bytes) -> int:
     granted = 0
     seals = TeamKeySeal.objects.filter(team_key__team=team, user=actor).select_related("team_key")
     for seal in seals:
-        private = crypto.unseal(actor_private, bytes(seal.sealed_private))
+        # Only a key the actor verifiably holds is passed on: a seal row forged in the
+        # database (any key sealed to his public key) opens to a key that is not the team's.
+        try:
+            private = crypto.unseal(actor_private, bytes(seal.sealed_private))
+        except crypto.DecryptionFailed as error:
+            raise NoTeamKey("the acting user's seal does not open") from error
+        if crypto.public_of(private) != signing.trusted_public(seal.team_key):
+            raise NoTeamKey("the acting user's seal does not hold this team's key")
         _, created = TeamKeySeal.objects.get_or_create(
             team_key=seal.team_key,
             user=member,

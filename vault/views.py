@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Team, User
+from accounts.roles import WrongRoleForKey
 from vault import sessions, teams
 
 
@@ -22,6 +23,9 @@ def grant(request: HttpRequest, team_id: int, user_id: int) -> HttpResponse:
         messages.error(request, _("Your session holds no key. Log out and in again."))
     except teams.NoTeamKey:
         raise Http404 from None
+    except WrongRoleForKey as refusal:
+        messages.error(request, refusal.message)
+        return redirect("accounts:dashboard")
     else:
         messages.success(
             request,

@@ -113,15 +113,16 @@ def test_a_removed_member_cannot_be_granted_again(programme):
 
 
 def test_a_new_team_key_is_sealed_to_escrow_only(programme):
-    """The server never adds a reader: an admin who puts himself in a new team waits too."""
+    """The server never adds a reader: a member an admin puts in a new team waits too."""
     admin = programme.users["admin"]
+    operator = programme.staff.make("newcomer", roles=["operator"])
     team = actions.create_team(actor=admin, name="Intake 2", kind="intake")
-    actions.add_member(actor=admin, team=team, user=admin)
+    actions.add_member(actor=admin, team=team, user=operator)
     key = teams.active_key(team)
     assert list(key.seals.values_list("user", flat=True)) == [None]
-    assert admin in teams.pending_members(team)
+    assert operator in teams.pending_members(team)
     record = records.seal(make_case(team), IDENTITY, {"n": 1}, kind="answers")
-    assert not records.can_open(admin, record)
+    assert not records.can_open(operator, record)
 
 
 def test_a_team_without_a_key_gets_one_when_a_record_is_sealed_to_it(programme):
