@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.log import record as audit
+from cases.access import holds
 from cases.models import Case, Message
+from cases.states import NO_KEYS, TransitionRefused
 from cases.workflow import contact, touch
 from vault import records
 from vault.crypto import DecryptionFailed
@@ -42,6 +44,8 @@ def to_applicant(
     """A staff reply. An operational one (point, window, signal) must say when it expires."""
     if operational and expires_at is None:
         raise ValueError("an operational message needs its window's end")
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
     now = timezone.now()
     values = {"text": text}
     if case.restricted:

@@ -19,8 +19,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.log import record as audit
+from cases.access import holds
 from cases.models import AccessRequest, Alert, Case, CaseLink, Message
-from cases.states import TransitionRefused
+from cases.states import NO_KEYS, TransitionRefused
 from vault import records
 
 CAPABILITY = "accounts.grant_restricted_access"
@@ -100,6 +101,8 @@ def request_access(case: Case, users: list, *, actor) -> int:
     """Ask for ``users`` to be named on the case; returns how many requests were made."""
     if not actor.has_perm(CAPABILITY):
         raise TransitionRefused(_("Only a supervisor asks for access to a restricted case."))
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
     allowed = set(candidates(case).values_list("pk", flat=True))
     chosen = [u for u in users if u.pk in allowed]
     if not chosen:
@@ -128,6 +131,10 @@ def decide(case: Case, *, approve: bool, actor, actor_private: bytes | None) -> 
     if not actor.has_perm(CAPABILITY):
         raise TransitionRefused(_("Only a supervisor approves access to a restricted case."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    # The second pair of eyes must hold the case's keys: a supervisor an admin created and
+    # added to a team, whom no key holder has granted the key, approves nothing.
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
     waiting = list(pending(case))
     if not waiting:
         raise TransitionRefused(_("Nothing is waiting for a decision."))
@@ -166,6 +173,8 @@ def seal_for_named(case: Case, *, actor, actor_private: bytes | None) -> int:
     """A named user seals the records he can open to named people who still lack a copy."""
     if not case.restricted or not case.grants.filter(user=actor).exists():
         raise TransitionRefused(_("Only a person named on this case can do this."))
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
     if actor_private is None:
         raise TransitionRefused(_("Your session holds no key. Log out and in again."))
     return records.restrict(case, [], actor=actor, actor_private=actor_private)["resealed"]

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from audit.log import record as audit
+from cases.access import holds
 from cases.models import Case
 
 S = Case.Status
@@ -25,6 +26,11 @@ class TransitionRefused(Exception):
     def __init__(self, message):
         super().__init__("transition refused")
         self.message = message
+
+
+# Refused to an actor whose keys do not open the case (cases/access.py): membership, a role
+# or a row an admin wrote is not enough to act.
+NO_KEYS = _("Your keys do not open this case.")
 
 
 # --- named preconditions --------------------------------------------------------------------
@@ -115,6 +121,8 @@ def move(case: Case, name: str, *, actor) -> Case:
         raise TransitionRefused(_("This step is not possible from the case's current state."))
     if not actor.has_perm(f"accounts.{transition.capability}"):
         raise TransitionRefused(_("Your role does not allow this step."))
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
     for precondition in (not_restricted_without_names, *transition.preconditions):
         reason = precondition(case)
         if reason:

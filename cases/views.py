@@ -98,7 +98,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "moves": states.allowed(case, request.user),
             **_access_context(case, request.user),
             "assignable": (
-                case.team.members.order_by("username")
+                [m for m in case.team.members.order_by("username") if workflow.holds_seal(m, case)]
                 if case.team_id and request.user.has_perm("accounts.assign_cases")
                 else []
             ),

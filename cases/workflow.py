@@ -10,12 +10,14 @@ from accounts.models import Team
 from audit.log import pending
 from audit.log import record as audit
 from audit.log import record_many as audit_many
+from cases.access import holds, visible_cases
 from cases.models import Alert, Case, CaseLink
 from cases.numbering import next_case_number
-from cases.states import TransitionRefused, move
+from cases.states import NO_KEYS, TransitionRefused, move
 from vault import records
+from vault.possession import teams_of
 
-__all__ = ["TransitionRefused"]  # re-exported: callers catch it from here
+__all__ = ["NO_KEYS", "TransitionRefused"]  # re-exported: callers catch it from here
 
 
 def intake_team() -> Team | None:
@@ -148,8 +150,11 @@ def discard_unverified(cases: list[Case], *, actor) -> int:
     if not actor.has_perm("accounts.triage_portal"):
         raise TransitionRefused("triage needs a supervisor")
     done = 0
-    for case in Case.objects.select_for_update().filter(
-        pk__in=[c.pk for c in cases], unverified=True
+    # Only cases the actor's keys open (cases/access.py).
+    for case in (
+        visible_cases(actor)
+        .select_for_update()
+        .filter(pk__in=[c.pk for c in cases], unverified=True)
     ):
         case.records.all().delete()
         case.blind_indexes.all().delete()
@@ -164,7 +169,7 @@ def discard_unverified(cases: list[Case], *, actor) -> int:
 def keep_unverified(cases: list[Case], *, actor) -> int:
     if not actor.has_perm("accounts.triage_portal"):
         raise TransitionRefused("triage needs a supervisor")
-    kept = Case.objects.filter(pk__in=[c.pk for c in cases], unverified=True)
+    kept = visible_cases(actor).filter(pk__in=[c.pk for c in cases], unverified=True)
     numbers = list(kept.values_list("number", flat=True))
     kept.update(unverified=False)
     for number in numbers:
@@ -199,8 +204,10 @@ def raise_alerts(case: Case, *, field_units: list[Team]) -> int:
 
 
 def open_alerts(user) -> list[Alert]:
+    """Alerts of the teams whose key the user holds in this request (vault/possession.py): an
+    alert names a case, so a membership row alone shows none."""
     return list(
-        Alert.objects.filter(team__memberships__user=user, acknowledged_at=None)
+        Alert.objects.filter(team_id__in=sorted(teams_of(user)), acknowledged_at=None)
         .select_related("case", "team")
         .order_by("-created_at")[:50]
     )
@@ -210,7 +217,7 @@ def open_alerts(user) -> list[Alert]:
 def acknowledge_alert(alert_id: int, *, actor) -> bool:
     alert = (
         Alert.objects.select_for_update()
-        .filter(pk=alert_id, team__memberships__user=actor, acknowledged_at=None)
+        .filter(pk=alert_id, team_id__in=sorted(teams_of(actor)), acknowledged_at=None)
         .first()
     )
     if alert is None:
@@ -226,8 +233,12 @@ def assign(case: Case, assignee, *, actor) -> None:
     """A supervisor gives the case to a member of its team (or takes it back with None)."""
     if not actor.has_perm("accounts.assign_cases"):
         raise TransitionRefused(_("Only a supervisor assigns cases."))
-    if assignee is not None and not assignee.memberships.filter(team_id=case.team_id).exists():
-        raise TransitionRefused(_("Cases are assigned to members of the case's team."))
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
+    if assignee is not None and not holds_seal(assignee, case):
+        raise TransitionRefused(
+            _("Cases are assigned to members of the case's team who hold its key.")
+        )
     case.assignee = assignee
     case.save(update_fields=["assignee"])
     audit(
@@ -239,11 +250,37 @@ def assign(case: Case, assignee, *, actor) -> None:
     )
 
 
+def holds_seal(user, case: Case) -> bool:
+    """Whether ``user`` (not the one acting: his key cannot be opened here) is a member of the
+    case's team holding a seal of its active key, or, on a restricted case, is named and holds
+    a data key of it. Only the user himself can prove the seal opens; this keeps a pending
+    member, who could open nothing, from being given a case."""
+    from vault.models import RecordKey, TeamKeySeal
+
+    if case.restricted:
+        return (
+            case.grants.filter(user=user).exists()
+            and RecordKey.objects.filter(
+                kind=RecordKey.Kind.USER, user=user, record__case=case
+            ).exists()
+        )
+    return (
+        case.team_id is not None
+        and user.memberships.filter(team_id=case.team_id).exists()
+        and TeamKeySeal.objects.filter(
+            user=user, team_key__team_id=case.team_id, team_key__retired_at=None
+        ).exists()
+    )
+
+
 @transaction.atomic
 def add_note(case: Case, text: str, *, actor) -> None:
     """Internal notes are personal data: sealed to the identity compartment's readers."""
     from vault import records
     from vault.policy import IDENTITY
+
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
 
     records.seal(case, IDENTITY, {"note": text}, kind="note", actor=actor)
     touch(case)

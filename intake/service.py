@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from audit.log import record as audit
-from cases import messages, workflow
+from cases import access, messages, workflow
 from cases.models import Case
 from intake import duplicates
 from intake.questionnaire import Questionnaire
@@ -87,7 +87,10 @@ def recontact(
     actor=None,
     note: str = "",
 ) -> None:
-    """A later contact on an existing case: its answers sealed as a new record of the case."""
+    """A later contact on an existing case: its answers sealed as a new record of the case.
+    ``actor`` None: the applicant himself (the portal); a staff actor must hold the case."""
+    if actor is not None and not access.holds(actor, case):
+        raise workflow.TransitionRefused(workflow.NO_KEYS)
     valid = {k: v for k, v in answers.items() if v not in (None, "")}
     for compartment, values in questionnaire.by_compartment(valid).items():
         records.seal(case, compartment, values, kind="recontact", actor=actor)
@@ -153,6 +156,8 @@ def reissue_codename(case: Case, *, actor) -> Submission:
     recognition phrase; the duress flag is lifted so the new codename shows the inbox again."""
     if not actor.has_perm("accounts.screen_cases"):
         raise workflow.TransitionRefused("only a case officer or supervisor issues codenames")
+    if not access.holds(actor, case):
+        raise workflow.TransitionRefused(workflow.NO_KEYS)
     codename = codenames.new_codename()
     parsed = codenames.parse(codename)
     codenames.replace(case, codenames.derive(parsed.six))

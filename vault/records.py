@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Team
 from audit.log import record as audit
 from audit.log import seal_case_events
-from vault import crypto, sessions, signing, teams
+from vault import crypto, possession, sessions, signing, teams
 from vault.keys import keyring
 from vault.models import ApplicantKey, CaseAuditKey, Record, RecordKey, StaffKey, TeamKeySeal
 from vault.policy import ESCORT, IDENTITY, POLICY
@@ -193,9 +193,23 @@ def seal_many(
     return made
 
 
-def _user_rows(user, record: Record):
-    """The record's key rows this user can reach: sealed to him, or to a team key he holds."""
-    held = TeamKeySeal.objects.filter(user=user).values("team_key_id")
+def _bound(user, private: bytes | None = None):
+    """The user's possession in this request, if it was opened with ``private`` (when given)."""
+    bound = possession.of(user)
+    if bound is not None and private is not None and bound.private != private:
+        return None
+    return bound
+
+
+def _user_rows(user, record: Record, private: bytes | None = None):
+    """The record's key rows this user can reach: sealed to him, or to a team key he holds.
+    In a request, "holds" means verifiably opened (vault/possession.py); elsewhere (commands,
+    the actor's own key given explicitly) the seal rows, which ``data_key`` then opens."""
+    bound = _bound(user, private)
+    if bound is not None:
+        held = sorted(bound.team_key_ids)
+    else:
+        held = TeamKeySeal.objects.filter(user=user).values("team_key_id")
     return RecordKey.objects.filter(record=record).filter(
         Q(kind=RecordKey.Kind.USER, user=user) | Q(kind=RecordKey.Kind.TEAM, team_key__in=held)
     )
@@ -206,10 +220,13 @@ def can_open(user, record: Record) -> bool:
 
 
 def data_key(user, private: bytes, record: Record) -> bytes:
-    for row in _user_rows(user, record).select_related("team_key"):
+    for row in _user_rows(user, record, private).select_related("team_key"):
         if row.kind == RecordKey.Kind.USER:
             return crypto.unseal(private, bytes(row.sealed_dek))
-        team_private = teams.team_private(row.team_key, user, private)
+        bound = _bound(user, private)
+        team_private = bound.team_private(row.team_key_id) if bound is not None else None
+        if team_private is None:
+            team_private = teams.team_private(row.team_key, user, private)
         return crypto.unseal(team_private, bytes(row.sealed_dek))
     raise NoAccess("no key of this record for this user")
 

@@ -4,6 +4,8 @@ from audit.models import Event
 from cases.models import Case
 from cases.workflow import link_possible_duplicate
 from tests.vault.conftest import make_case
+from vault import records
+from vault.policy import IDENTITY
 
 
 def _client(programme, role):
@@ -178,6 +180,7 @@ def test_a_user_named_on_restricted_cases_sees_them_in_lists_and_counts(programm
     team_case = make_case(intake)
     named = make_case(planning, restricted=True)
     CaseGrant.objects.create(case=named, user=supervisor)
+    records.seal(named, IDENTITY, {"n": 1}, kind="answers")  # sealed to the named supervisor
     not_named = make_case(intake, restricted=True)
     Case.objects.filter(pk=team_case.pk).update(created_at=now - timedelta(days=1))
     Case.objects.filter(pk=named.pk).update(created_at=now - timedelta(hours=1))

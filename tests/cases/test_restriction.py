@@ -6,8 +6,8 @@ from audit.models import Event
 from cases import restriction
 from cases.models import AccessRequest, CaseGrant
 from cases.states import TransitionRefused
-from tests.vault.conftest import make_case, private_of
-from vault import records
+from tests.vault.conftest import make_case, private_of, unlocked
+from vault import crypto, records, signing
 from vault import teams as team_keys
 from vault.models import RecordKey
 from vault.policy import IDENTITY
@@ -21,7 +21,7 @@ def second(programme):
     )
     first = programme.users["supervisor"]
     team_keys.grant(programme.teams["intake"], user, actor=first, actor_private=private_of(first))
-    return user
+    return unlocked(user)
 
 
 @pytest.fixture
@@ -116,6 +116,7 @@ def _restrict_to_two_supervisors(programme, second, case):
         "supervisor3", roles=["supervisor"], teams=[programme.teams["intake"]]
     )
     team_keys.grant(programme.teams["intake"], third, actor=first, actor_private=private_of(first))
+    unlocked(third)
     restriction.decide(case, approve=True, actor=third, actor_private=private_of(third))
     return third
 
@@ -145,12 +146,17 @@ def test_records_the_approver_cannot_open_wait_for_a_named_user(programme, secon
     fourth = programme.staff.make(
         "supervisor4", roles=["supervisor"], teams=[programme.teams["intake"]]
     )
-    case.grants.create(user=fourth)  # named, but holds no copy of anything
-    restriction.decide(case, approve=True, actor=fourth, actor_private=private_of(fourth))
-    # the answers, the sealed true dates and the case's audit key
-    assert records.missing_copies(case) == 3
+    # Named, holding a copy of the sealed true dates only (so he holds the case), not of the
+    # answers.
+    case.grants.create(user=fourth)
+    dates = case.records.get(kind="dates")
+    dek = records.data_key(first, private_of(first), dates)
+    public = signing.trusted_public(fourth.vault_key)
+    dates.keys.create(kind=RecordKey.Kind.USER, user=fourth, sealed_dek=crypto.seal(public, dek))
+    restriction.decide(case, approve=True, actor=unlocked(fourth), actor_private=private_of(fourth))
+    assert records.missing_copies(case) == 2  # the answers and the case's audit key
     html = _client(programme, first).get(f"/cases/{case.number}/").content.decode()
-    assert "3 records are not yet sealed to every named person." in html
+    assert "2 records are not yet sealed to every named person." in html
     _client(programme, first).post(f"/cases/{case.number}/access/seal/")
     assert records.missing_copies(case) == 0
     # Someone not named cannot run it.

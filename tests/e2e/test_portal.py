@@ -8,6 +8,7 @@ import pytest
 from cases import messages
 from cases.models import Case
 from tests.factories import StaffFactory
+from tests.vault.conftest import unlocked
 
 from .conftest import ARGS, CHROMIUM  # noqa: F401  (documented launch settings)
 
@@ -41,7 +42,7 @@ def operator(transactional_db):
     intake = Team.objects.create(name="Intake", kind=Team.Kind.INTAKE)
     user = staff.make("operator", roles=["operator"], teams=[intake])
     teams.create_first_key(intake, holders=[user])
-    return user
+    return unlocked(user)  # he acts with the keys his session would open
 
 
 def _answer_current(page):

@@ -6,6 +6,7 @@ from accounts.models import Team
 from cases.models import Case
 from cases.numbering import next_case_number
 from tests.factories import PASSWORD
+from vault import possession
 from vault import staff as staff_keys
 from vault import teams as team_keys
 
@@ -37,6 +38,10 @@ def programme(staff):
     # Seed each team's first key with its members, as the demo does; later members are pending.
     for team in teams.values():
         team_keys.create_first_key(team, holders=list(team.members.all()))
+    # Each persona acts as in a request of his own unlocked session (vault/possession.py): what
+    # his keys open is worked out on first use. ``unlocked`` again after his keys change.
+    for user in users.values():
+        unlocked(user)
     return SimpleNamespace(teams=teams, users=users, staff=staff)
 
 
@@ -47,3 +52,17 @@ def make_case(team=None, **fields) -> Case:
 
 def private_of(user) -> bytes:
     return staff_keys.unlock(user, PASSWORD)
+
+
+def unlocked(user):
+    """Bind to ``user`` what his own key opens now, as a request of his session would (a
+    password changed since opens nothing, like a stale session)."""
+
+    def private():
+        try:
+            return private_of(user)
+        except staff_keys.WrongPassword:
+            return None
+
+    possession.bind(user, private)
+    return user

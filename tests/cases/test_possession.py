@@ -1,0 +1,178 @@
+"""Possession, not membership, decides access: the "admin makes a puppet supervisor" attack,
+forged seal rows, and the domain guards that refuse an actor whose keys do not open a case."""
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import actions
+from accounts.models import User
+from audit.models import Event
+from cases import restriction, states, workflow
+from cases.models import AccessRequest, Case
+from cases.states import TransitionRefused
+from tests.factories import PASSWORD
+from tests.vault.conftest import make_case, private_of, unlocked
+from vault import crypto, records, signing
+from vault import teams as team_keys
+from vault.models import RecordKey, TeamKeySeal
+from vault.policy import IDENTITY
+
+SECRET = "Пилот Вертолётов"
+
+
+@pytest.fixture
+def planning_case(programme):
+    case = make_case(programme.teams["planning"])
+    records.seal(case, IDENTITY, {"name": SECRET}, kind="answers")
+    return case
+
+
+def _client(programme, user):
+    client = programme.staff.client(user)
+    client.cookies["corridor_language"] = "en"
+    return client
+
+
+def _puppet(programme) -> User:
+    """An admin creates a supervisor through the staff page and puts him in planning (a
+    membership row); he chooses his password and enrols his second factor."""
+    admin = _client(programme, programme.users["admin"])
+    page = admin.post(
+        "/staff/new/",
+        {"username": "puppet", "roles": ["supervisor"], "teams": [programme.teams["planning"].pk]},
+    )
+    assert page.status_code == 200
+    puppet = User.objects.get(username="puppet")
+    assert puppet.memberships.filter(team=programme.teams["planning"]).exists()
+    actions.change_password(
+        user=puppet, current_password=page.context["password"], new_password=PASSWORD
+    )
+    TOTPDevice.objects.create(user=puppet, name="authenticator", confirmed=True)
+    return puppet
+
+
+def test_admin_makes_a_puppet_supervisor_who_acts_on_nothing_until_granted(
+    programme, planning_case
+):
+    first = programme.users["supervisor"]
+    # A pending request to name the case officer, waiting for a second supervisor.
+    restriction.request_access(planning_case, [programme.users["case_officer"]], actor=first)
+    puppet = _puppet(programme)
+    client = _client(programme, puppet)
+    number = planning_case.number
+
+    # He sees no case: not in lists, queues, counts, search; every case URL is "not found".
+    for url in ["/cases/", "/cases/queue/new/", "/", "/cases/triage/"]:
+        page = client.get(url)
+        assert page.status_code == 200 and number not in page.content.decode(), url
+    assert client.get(f"/cases/{number}/").status_code == 404
+    found = client.get(f"/cases/search/?number={number}").content.decode()
+    assert f'href="/cases/{number}/"' not in found and "No case of your teams matches." in found
+    assert SECRET not in client.get("/cases/").content.decode()
+    # He cannot act on it: every action URL is "not found" and nothing changes.
+    for url, data in [
+        (f"/cases/{number}/move/screen/", {}),
+        (f"/cases/{number}/assign/", {"assignee": str(puppet.pk)}),
+        (f"/cases/{number}/note/", {"note": "x"}),
+        (f"/cases/{number}/reply/", {"text": "x"}),
+        (f"/cases/{number}/access/decide/", {"decision": "approve"}),
+        (f"/cases/{number}/access/request/", {"user": str(first.pk)}),
+    ]:
+        assert client.post(url, data).status_code == 404, url
+    planning_case.refresh_from_db()
+    assert planning_case.status == Case.Status.NEW and planning_case.assignee is None
+    assert not planning_case.restricted
+    assert AccessRequest.objects.get(case=planning_case).status == "pending"
+    assert not Event.objects.filter(actor_id=puppet.pk, object_id=number).exists()
+    # The domain functions refuse him too, whoever calls them.
+    unlocked(puppet)
+    for attempt in (
+        lambda: states.move(planning_case, "screen", actor=puppet),
+        lambda: workflow.assign(planning_case, None, actor=puppet),
+        lambda: workflow.add_note(planning_case, "x", actor=puppet),
+        lambda: restriction.decide(
+            planning_case, approve=True, actor=puppet, actor_private=private_of(puppet)
+        ),
+    ):
+        with pytest.raises(TransitionRefused):
+            attempt()
+
+    # A member who holds the planning key grants it to him (his pending grant).
+    holder = _client(programme, first)
+    team = programme.teams["planning"]
+    assert holder.post(f"/keys/grant/{team.pk}/{puppet.pk}/").status_code == 302
+    assert client.get(f"/cases/{number}/").status_code == 200
+    assert SECRET in client.get(f"/cases/{number}/").content.decode()
+    client.post(f"/cases/{number}/move/screen/")
+    planning_case.refresh_from_db()
+    assert planning_case.status == Case.Status.SCREENING
+    client.post(f"/cases/{number}/access/decide/", {"decision": "approve"})
+    planning_case.refresh_from_db()
+    assert planning_case.restricted
+    assert AccessRequest.objects.get(case=planning_case).decided_by == puppet
+
+
+def test_a_forged_team_key_seal_opens_nothing(programme, planning_case):
+    """Anyone who can write the database can seal a random key to a user's public key; it is
+    not the team's key (the signed public key does not match), so it gives no access."""
+    operator = programme.users["operator"]
+    planning = programme.teams["planning"]
+    # Operators may not hold planning keys; make him a case officer so only the seal is fake.
+    actions.set_roles(
+        actor=programme.users["admin"], user=operator, roles=["operator", "case_officer"]
+    )
+    actions.add_member(actor=programme.users["admin"], team=planning, user=operator)
+    random_private, _public = crypto.new_keypair()
+    TeamKeySeal.objects.create(
+        team_key=team_keys.active_key(planning),
+        user=operator,
+        sealed_private=crypto.seal(signing.trusted_public(operator.vault_key), random_private),
+    )
+    client = _client(programme, operator)
+    assert client.get(f"/cases/{planning_case.number}/").status_code == 404
+    assert planning_case.number not in client.get("/cases/").content.decode()
+    with pytest.raises(TransitionRefused):
+        states.move(planning_case, "screen", actor=unlocked(operator))
+    # Nor can he pass the forged key on.
+    newcomer = programme.staff.make("newcomer", roles=["case_officer"], teams=[planning])
+    with pytest.raises(team_keys.NoTeamKey):
+        team_keys.grant(planning, newcomer, actor=operator, actor_private=private_of(operator))
+
+
+def test_a_forged_grant_and_record_key_do_not_open_a_restricted_case(programme, planning_case):
+    """Named by a grant row written into the database, with a data key sealed to him that
+    opens no record of the case: he sees nothing of it."""
+    first, operator = programme.users["supervisor"], programme.users["operator"]
+    records.restrict(planning_case, [first], actor=first, actor_private=private_of(first))
+    planning_case.grants.create(user=operator)
+    record = planning_case.records.get(kind="answers")
+    RecordKey.objects.create(
+        record=record,
+        kind=RecordKey.Kind.USER,
+        user=operator,
+        sealed_dek=crypto.seal(signing.trusted_public(operator.vault_key), crypto.random_key()),
+    )
+    assert _client(programme, operator).get(f"/cases/{planning_case.number}/").status_code == 404
+    assert _client(programme, first).get(f"/cases/{planning_case.number}/").status_code == 200
+
+
+def test_a_member_without_the_key_is_not_offered_for_assignment(programme, planning_case):
+    supervisor = programme.users["supervisor"]
+    waiting = programme.staff.make(
+        "waiting", roles=["case_officer"], teams=[programme.teams["planning"]]
+    )
+    with pytest.raises(TransitionRefused):
+        workflow.assign(planning_case, waiting, actor=supervisor)
+    page = _client(programme, supervisor).get(f"/cases/{planning_case.number}/")
+    assert f'<option value="{waiting.pk}"' not in page.content.decode()
+    workflow.assign(planning_case, programme.users["case_officer"], actor=supervisor)
+
+
+def test_a_user_without_bound_keys_acts_on_nothing(programme, planning_case):
+    """A command or a caller that skipped the request holds nothing: refused by default."""
+    officer = User.objects.get(pk=programme.users["case_officer"].pk)  # a fresh object
+    with pytest.raises(TransitionRefused):
+        states.move(planning_case, "screen", actor=officer)
+    from cases import access
+
+    assert not access.visible_cases(officer).exists()
