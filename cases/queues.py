@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.access import triage_parts, visible_cases, visible_parts
-from cases.models import Case, CaseLink
+from cases.links import duplicate_condition
+from cases.models import Case
 
 S = Case.Status
 NOTHING = Q(pk__isnull=True)  # matches no row (the primary key is never null)
@@ -68,10 +69,9 @@ def recontact_due(now) -> Q:
 
 
 def _conditions(user, now) -> dict[str, Q]:
-    # Driven from the link table (few rows, indexed by kind) rather than a test per case.
-    duplicate = Q(
-        pk__in=CaseLink.objects.filter(kind=CaseLink.Kind.POSSIBLE_DUPLICATE).values("case_id")
-    )
+    # Driven from the link table (few rows, indexed by kind) rather than a test per case; a
+    # link to a restricted case the user does not hold counts for nothing (cases/links.py).
+    duplicate = duplicate_condition(user)
     return {
         "new": Q(status=S.NEW, assignee=None, unverified=False),
         "mine": OPEN & Q(assignee=user),

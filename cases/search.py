@@ -3,7 +3,7 @@ are confirmed by decrypting with the searcher's own keys, so the result lists on
 among the cases he may see. The query itself is never stored or logged."""
 
 from audit.log import record as audit
-from cases import access
+from cases import access, links
 from cases.models import Case
 from vault import blind, records
 from vault.policy import IDENTITY
@@ -22,6 +22,19 @@ def _same(kind: str, wanted: str, value) -> bool:
         return NORMALISE[kind](value) == wanted
     except blind.NotIndexable:
         return False
+
+
+def possible_match_elsewhere(user, kind: str, query: str) -> bool:
+    """Whether an unrestricted case the user does not hold is a candidate for the query: the
+    page then says "possible match: ask a supervisor", never which or how many; a restricted
+    candidate he does not hold is never mentioned (cases/links.py)."""
+    if kind not in NORMALISE:
+        raise KeyError(kind)
+    try:
+        candidate_ids = blind.candidates(kind, query)
+    except blind.NotIndexable:
+        return False
+    return links.possible_match_elsewhere(user, candidate_ids)
 
 
 def search(user, private: bytes, kind: str, query: str) -> list[Case]:

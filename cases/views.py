@@ -10,6 +10,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import access, queues, states, workflow
+from cases.links import shown_links
 from cases.pages import page_of
 from intake import questionnaire
 from vault import records, sessions
@@ -31,13 +32,6 @@ KINDS = {
     "reply": gettext_lazy("Message to the applicant"), "phrase": gettext_lazy("Recognition phrase"),
     "dates": gettext_lazy("Dates"), "attachment": gettext_lazy("Attachment"),
     "note": gettext_lazy("Note"), "task": gettext_lazy("Escort task"),
-}  # fmt: skip
-
-
-# Blind indexes (vault/blind.py) in words, for linked cases.
-MATCHED_ON = {
-    "full_name": gettext_lazy("name"), "name_dob": gettext_lazy("name and date of birth"),
-    "phone": gettext_lazy("phone number"), "service_number": gettext_lazy("service number"),
 }  # fmt: skip
 
 
@@ -67,12 +61,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             compartments.append({"name": name, "label": rule.label, "entries": entries})
     from cases.timeline import timeline
 
-    links = list(case.links.select_related("other").order_by("created_at"))
-    visible = set(
-        access.visible_cases(request.user)
-        .filter(pk__in=[link.other_id for link in links])
-        .values_list("pk", flat=True)
-    )
+    links, elsewhere = shown_links(request.user, case)
     return render(
         request,
         "cases/detail.html",
@@ -86,12 +75,10 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
                     else None
                 ),
             ),
-            "links": [
-                (link, MATCHED_ON.get(link.via, link.via))
-                for link in links
-                if link.other_id in visible
-            ],
-            "hidden_links": sum(1 for link in links if link.other_id not in visible),
+            "links": links,
+            # Never a number or a count of cases outside his scope, and never a restricted
+            # one at all (cases/links.py).
+            "possible_match": elsewhere,
             "compartments": compartments,
             "locked_session": locked_session,
             "no_access": records.NoAccess.message,
@@ -256,7 +243,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
 
     if not request.user.has_perm("accounts.view_team_cases"):
         raise Http404
-    found, searched = [], False
+    found, searched, possible_match = [], False, False
     number = request.GET.get("number", "").strip()
     if number:
         found, searched = list(access.visible_cases(request.user).filter(number=number)), True
@@ -268,10 +255,20 @@ def search_view(request: HttpRequest) -> HttpResponse:
                 found = search.search(request.user, sessions.private_key(request), kind, value)
             except sessions.Locked:
                 messages.error(request, _("Your session holds no key. Log out and in again."))
+            else:
+                possible_match = not found and search.possible_match_elsewhere(
+                    request.user, kind, value
+                )
     return render(
         request,
         "cases/search.html",
-        {"found": found, "searched": searched, "kinds": SEARCH_KINDS, "number": number},
+        {
+            "found": found,
+            "searched": searched,
+            "kinds": SEARCH_KINDS,
+            "number": number,
+            "possible_match": possible_match,
+        },
     )
 
 

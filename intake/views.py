@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import access, search
+from cases import access, links, search
 from cases.models import Case
 from intake import issuing, service, watchlist
 from intake.models import WatchEntry
@@ -117,7 +117,7 @@ def later_call(request: HttpRequest) -> HttpResponse:
     from vault import sessions
 
     q = current()
-    found, case = [], None
+    found, case, possible_match = [], None, False
     # Searched by POST, so that a phone number never lands in a URL, a log or the history.
     searching = request.method == "POST" and request.POST.get("operation") == "find"
     number = request.POST.get("number", "").strip() if searching else ""
@@ -129,6 +129,10 @@ def later_call(request: HttpRequest) -> HttpResponse:
             found = search.search(request.user, sessions.private_key(request), "phone", phone)
         except sessions.Locked:
             messages.error(request, _("Your session holds no key. Log out and in again."))
+        else:
+            possible_match = not found and search.possible_match_elsewhere(
+                request.user, "phone", phone
+            )
     if request.method == "POST" and not searching:
         case = access.case_for_user(request.user, request.POST.get("case", ""))
         answers, errors = _read_answers(request, [x for x in q.questions if x.id in request.POST])
@@ -155,6 +159,7 @@ def later_call(request: HttpRequest) -> HttpResponse:
             "number": number,
             "phone": phone,
             "rows": recontact_rows,
+            "possible_match": possible_match,
         },
     )
 
@@ -198,7 +203,17 @@ def issued(request: HttpRequest, submission) -> HttpResponse:
     """The page shown once after a codename is issued (hotline or re-issue), with the one grant
     to record the caller's duress word (intake/issuing.py)."""
     grant = issuing.grant(request, submission.case) if submission.codename else ""
-    return render(request, "intake/hotline_done.html", {"submission": submission, "grant": grant})
+    earlier, possible_match = links.shown_links(request.user, submission.case)
+    return render(
+        request,
+        "intake/hotline_done.html",
+        {
+            "submission": submission,
+            "grant": grant,
+            "earlier": earlier,
+            "possible_match": possible_match,
+        },
+    )
 
 
 @require_POST

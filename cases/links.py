@@ -1,0 +1,65 @@
+"""Linked cases (possible duplicates) as a user may see them, without an existence oracle.
+
+A link is a blind-index candidate between two cases. A user is shown the linked cases he holds
+(cases/access.py) by number. Of the others he learns at most that there is a possible match
+to ask a supervisor about: never a number, never a count. A restricted case he does not hold is
+never counted at all, not even as "a possible match" (a helicopter pilot's case must not light
+up when someone types his phone number). Used by the case page, the duplicates queue, search
+and the hotline console.
+"""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy
+
+from cases import access
+from cases.models import Case, CaseLink
+
+# Blind indexes (vault/blind.py) in words, for linked cases.
+MATCHED_ON = {
+    "full_name": gettext_lazy("name"), "name_dob": gettext_lazy("name and date of birth"),
+    "phone": gettext_lazy("phone number"), "service_number": gettext_lazy("service number"),
+}  # fmt: skip
+
+
+def shown_links(user, case: Case) -> tuple[list, bool]:
+    """([(link, matched on), ...] to cases the user holds, whether a possible match lies
+    outside them among unrestricted cases)."""
+    links = list(case.links.select_related("other").order_by("created_at"))
+    return _split(user, [(link, link.other) for link in links])
+
+
+def _split(user, pairs) -> tuple[list, bool]:
+    visible = set(
+        access.visible_cases(user)
+        .filter(pk__in=[other.pk for _link, other in pairs])
+        .values_list("pk", flat=True)
+    )
+    shown = [
+        (link, MATCHED_ON.get(link.via, link.via)) for link, other in pairs if other.pk in visible
+    ]
+    elsewhere = any(other.pk not in visible and not other.restricted for _link, other in pairs)
+    return shown, elsewhere
+
+
+def possible_match_elsewhere(user, case_ids) -> bool:
+    """Whether any of these cases (blind-index candidates) is an unrestricted case the user
+    does not hold: the most a page may say of cases outside his scope."""
+    ids = list(case_ids)
+    if not ids:
+        return False
+    unrestricted = Case.objects.filter(pk__in=ids, restricted=False)
+    return unrestricted.exclude(pk__in=access.visible_cases(user).filter(pk__in=ids)).exists()
+
+
+def duplicate_condition(user) -> Q:
+    """Cases with a possible duplicate the user may hear of: linked to a case he holds or to
+    an unrestricted one. A link to a restricted case he does not hold counts for nothing."""
+    others = Q(other__restricted=False)
+    named = sorted(access.named_cases(user))
+    if named:
+        others |= Q(other_id__in=named)
+    return Q(
+        pk__in=CaseLink.objects.filter(kind=CaseLink.Kind.POSSIBLE_DUPLICATE)
+        .filter(others)
+        .values("case_id")
+    )
