@@ -23,6 +23,7 @@ from accounts.models import Team, User
 from accounts.roles import CAPABILITIES, ROLE_CAPABILITIES, Role, WrongRoleForKey
 from audit.log import record
 from cases import queues, workflow
+from vault import possession
 from vault import sessions as vault_sessions
 from vault import staff as staff_keys
 from vault import teams as team_keys
@@ -175,7 +176,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "roles": user.role_labels(),
         "teams": user.teams.all(),
-        "pending_grants": team_keys.pending_for_holder(user),
+        # Only teams whose key this session verifiably holds (vault/possession.py): a forged
+        # seal row shows no one waiting.
+        "pending_grants": [
+            (team, waiting)
+            for team, waiting in team_keys.pending_for_holder(user)
+            if team.pk in possession.teams_of(user)
+        ],
         "alerts": workflow.open_alerts(user),
     }
     if user.has_perm("accounts.view_team_cases"):

@@ -48,15 +48,20 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         for record in listed.order_by("created_at"):
             # Restricted: the plain column holds the year; a message's true time is sealed.
             entry = {"record": record, "kind": KINDS.get(record.kind, record.kind), "at": None}
-            if locked_session or not records.can_open(request.user, record):
+            values = None
+            if not locked_session and records.can_open(request.user, record):
+                try:
+                    values = records.open(request, record)
+                except records.NoAccess:  # a key row that does not open: shown as locked
+                    values = None
+            if values is None:
                 entries.append({**entry, "values": None})
-            else:
-                values = records.open(request, record)
-                if case.restricted and isinstance(values.get("at"), str):
-                    entry["at"] = datetime.fromisoformat(values.pop("at"))
-                    values.pop("expires_at", None)
-                shown = questionnaire.display(values, request.LANGUAGE_CODE)
-                entries.append({**entry, "values": shown})
+                continue
+            if case.restricted and isinstance(values.get("at"), str):
+                entry["at"] = datetime.fromisoformat(values.pop("at"))
+                values.pop("expires_at", None)
+            shown = questionnaire.display(values, request.LANGUAGE_CODE)
+            entries.append({**entry, "values": shown})
         if entries:
             compartments.append({"name": name, "label": rule.label, "entries": entries})
     from cases.timeline import timeline

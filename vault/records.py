@@ -220,14 +220,19 @@ def can_open(user, record: Record) -> bool:
 
 
 def data_key(user, private: bytes, record: Record) -> bytes:
+    # A row sealed to him that does not open (written into the database by someone else) is
+    # passed over, not an error: the next row, or "your keys do not open this part".
     for row in _user_rows(user, record, private).select_related("team_key"):
-        if row.kind == RecordKey.Kind.USER:
-            return crypto.unseal(private, bytes(row.sealed_dek))
-        bound = _bound(user, private)
-        team_private = bound.team_private(row.team_key_id) if bound is not None else None
-        if team_private is None:
-            team_private = teams.team_private(row.team_key, user, private)
-        return crypto.unseal(team_private, bytes(row.sealed_dek))
+        try:
+            if row.kind == RecordKey.Kind.USER:
+                return crypto.unseal(private, bytes(row.sealed_dek))
+            bound = _bound(user, private)
+            team_private = bound.team_private(row.team_key_id) if bound is not None else None
+            if team_private is None:
+                team_private = teams.team_private(row.team_key, user, private)
+            return crypto.unseal(team_private, bytes(row.sealed_dek))
+        except crypto.DecryptionFailed:
+            continue
     raise NoAccess("no key of this record for this user")
 
 

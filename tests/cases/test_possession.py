@@ -176,3 +176,36 @@ def test_a_user_without_bound_keys_acts_on_nothing(programme, planning_case):
     from cases import access
 
     assert not access.visible_cases(officer).exists()
+
+
+def test_a_forged_data_key_row_shows_the_record_locked_not_an_error(programme, planning_case):
+    officer = programme.users["case_officer"]
+    record = planning_case.records.get(kind="answers")
+    RecordKey.objects.create(
+        record=record,
+        kind=RecordKey.Kind.USER,
+        user=officer,
+        sealed_dek=crypto.seal(signing.trusted_public(officer.vault_key), crypto.random_key()),
+    )
+    page = _client(programme, officer).get(f"/cases/{planning_case.number}/")
+    assert page.status_code == 200 and SECRET in page.content.decode()  # his team key opens it
+
+
+def test_the_dashboard_lists_waiting_members_only_for_keys_really_held(programme):
+    """A forged seal of the planning key does not make its pending members his to grant."""
+    operator = programme.users["operator"]
+    planning = programme.teams["planning"]
+    actions.set_roles(
+        actor=programme.users["admin"], user=operator, roles=["operator", "case_officer"]
+    )
+    actions.add_member(actor=programme.users["admin"], team=planning, user=operator)
+    programme.staff.make("waiting", roles=["case_officer"], teams=[planning])
+    random_private, _public = crypto.new_keypair()
+    TeamKeySeal.objects.create(
+        team_key=team_keys.active_key(planning),
+        user=operator,
+        sealed_private=crypto.seal(signing.trusted_public(operator.vault_key), random_private),
+    )
+    assert "waiting" not in _client(programme, operator).get("/").content.decode()
+    holder = _client(programme, programme.users["case_officer"])
+    assert "waiting" in holder.get("/").content.decode()
