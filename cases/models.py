@@ -103,6 +103,11 @@ class Case(models.Model):
                 name="case_flagged_date",
             ),
             models.Index(fields=["assignee", "created_at"], name="case_assignee_created"),
+            # The few restricted cases, found without a scan: links to them must not count
+            # for users who do not hold them (cases/links.py).
+            models.Index(
+                fields=["restricted"], condition=models.Q(restricted=True), name="case_restricted"
+            ),
         ]
 
     def __str__(self) -> str:
