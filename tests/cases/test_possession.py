@@ -1,6 +1,8 @@
 """Possession, not membership, decides access: the "admin makes a puppet supervisor" attack,
 forged seal rows, and the domain guards that refuse an actor whose keys do not open a case."""
 
+import re
+
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -31,6 +33,12 @@ def _client(programme, user):
     client = programme.staff.client(user)
     client.cookies["corridor_language"] = "en"
     return client
+
+
+def _nav_counts(html: str) -> dict[str, int]:
+    nav = re.search(r'<nav class="queue-nav".*?</nav>', html, re.S).group(0)
+    pairs = re.findall(r'href="([^"]+)"[^>]*>[^<]*<span class="count[^"]*">(\d+)<', nav)
+    return {url: int(n) for url, n in pairs}
 
 
 def _puppet(programme) -> User:
@@ -69,6 +77,14 @@ def test_admin_makes_a_puppet_supervisor_who_acts_on_nothing_until_granted(
     found = client.get(f"/cases/search/?number={number}").content.decode()
     assert f'href="/cases/{number}/"' not in found and "No case of your teams matches." in found
     assert SECRET not in client.get("/cases/").content.decode()
+    assert set(_nav_counts(client.get("/").content.decode()).values()) == {0}
+    # Nor through the hotline console's later call.
+    later = "/intake/hotline/later-call/"
+    found = client.post(later, {"operation": "find", "number": number}).content.decode()
+    assert "No case of your teams matches." in found
+    assert f'name="case" value="{number}"' not in found
+    assert client.post(later, {"case": number, "note": "x"}).status_code == 404
+    assert client.post(f"/intake/hotline/{number}/duress/", {"choice": "0"}).status_code == 404
     # He cannot act on it: every action URL is "not found" and nothing changes.
     for url, data in [
         (f"/cases/{number}/move/screen/", {}),
@@ -103,6 +119,7 @@ def test_admin_makes_a_puppet_supervisor_who_acts_on_nothing_until_granted(
     assert holder.post(f"/keys/grant/{team.pk}/{puppet.pk}/").status_code == 302
     assert client.get(f"/cases/{number}/").status_code == 200
     assert SECRET in client.get(f"/cases/{number}/").content.decode()
+    assert _nav_counts(client.get("/").content.decode())["/cases/queue/new/"] == 1
     client.post(f"/cases/{number}/move/screen/")
     planning_case.refresh_from_db()
     assert planning_case.status == Case.Status.SCREENING
