@@ -4,9 +4,8 @@ forged seal rows, and the domain guards that refuse an actor whose keys do not o
 import re
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import actions
+from accounts import actions, second_factor
 from accounts.models import User
 from audit.models import Event
 from cases import restriction, states, workflow
@@ -55,7 +54,7 @@ def _puppet(programme) -> User:
     actions.change_password(
         user=puppet, current_password=page.context["password"], new_password=PASSWORD
     )
-    TOTPDevice.objects.create(user=puppet, name="authenticator", confirmed=True)
+    second_factor.new_totp_device(puppet, confirmed=True)
     return puppet
 
 

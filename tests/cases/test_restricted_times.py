@@ -16,7 +16,7 @@ from audit import log
 from audit.models import Event
 from cases import messages, restriction, workflow
 from cases.models import Case
-from tests.vault.conftest import make_case, private_of
+from tests.vault.conftest import make_case, private_of, unlocked
 from vault import codenames, records, sessions
 from vault import teams as team_keys
 from vault.policy import IDENTITY
@@ -127,20 +127,32 @@ def second(programme):
     )
     first = programme.users["supervisor"]
     team_keys.grant(programme.teams["intake"], user, actor=first, actor_private=private_of(first))
-    return user
+    return unlocked(user)  # what his session's keys open (issue 18, point 5)
 
 
 def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, staff):
-    first, officer = programme.users["supervisor"], programme.users["case_officer"]
+    first = unlocked(programme.users["supervisor"])
+    officer = unlocked(programme.users["case_officer"])
     case = make_case(programme.teams["intake"])
     records.seal(case, IDENTITY, {"name": "Пилот Вертолётов"}, kind="answers")
     case.applicant_key_exists = False
     _work_on(case, programme, first)
     # Two supervisors restrict it: the rows written so far are cut to their year.
-    restriction.request_access(case, [first, officer], actor=first)
-    restriction.decide(case, approve=True, actor=second, actor_private=private_of(second))
+    # Named: both supervisors, so that a later request has an approver who holds the keys
+    # (issue 18, point 5); approved by a third who holds the team's key.
+    approver = programme.staff.make(
+        "supervisor9", roles=["supervisor"], teams=[programme.teams["intake"]]
+    )
+    team_keys.grant(
+        programme.teams["intake"], approver, actor=first, actor_private=private_of(first)
+    )
+    restriction.request_access(case, [first, officer, second], actor=first)
+    restriction.decide(
+        case, approve=True, actor=unlocked(approver), actor_private=private_of(approver)
+    )
     case.refresh_from_db()
     assert case.restricted
+    first, second = unlocked(first), unlocked(second)  # what their keys open now
     restricted_from = Event.objects.order_by("-seq").values_list("seq", flat=True).first()
     # And everything done afterwards keeps only its year from the start.
     case.applicant_key_exists = True
@@ -202,7 +214,8 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, st
 
 
 def test_the_case_page_shows_true_times_only_to_named_people_with_keys(programme, second, staff):
-    first, officer = programme.users["supervisor"], programme.users["case_officer"]
+    first = unlocked(programme.users["supervisor"])
+    officer = unlocked(programme.users["case_officer"])
     case = make_case(programme.teams["intake"])
     records.seal(case, IDENTITY, {"name": "Пилот Вертолётов"}, kind="answers")
     restriction.request_access(case, [first, officer], actor=first)
