@@ -82,7 +82,7 @@ def main() -> None:
     @transaction.atomic  # as the intake service does: one transaction per new case
     def seal_case():
         codename = codenames.new_codename()
-        secret = codenames.derive(codenames.parse(codename).six)
+        secret = codenames.derive(codenames.parse(codename).words)
         case = Case.objects.create(number=next_case_number(), channel="portal", team=intake)
         codenames.register(case, secret)
         made.append(records.seal(case, IDENTITY, ANSWERS, kind="answers"))
@@ -108,7 +108,7 @@ def main() -> None:
         "blind_index_phone": timed(lambda: blind.blind_index("phone", "+7 900 000-00-01"), 2000),
         "blind_index_name": timed(lambda: blind.blind_index("full_name", ANSWERS["name"]), 2000),
         "codename_parse_and_derive": timed(
-            lambda: codenames.derive(codenames.parse(codename).six), 2000
+            lambda: codenames.derive(codenames.parse(codename).words), 2000
         ),
     }
     settings.CORRIDOR_ARGON2_OPSLIMIT = 3

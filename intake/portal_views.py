@@ -205,7 +205,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         request,
         "portal/codename.html",
         {
-            "codename": submission.codename.split(),
+            "codename": codenames.spelled(submission.codename, request.LANGUAGE_CODE),
             "phrase": submission.phrase,
             "duress_words": list(enumerate(submission.duress_words)),
         },
@@ -244,30 +244,9 @@ def login(request: HttpRequest) -> HttpResponse:
         return _busy(request)
     text = request.POST.get("codename", "")
     try:
-        parsed = codenames.parse(text)
-    except codenames.UnknownWord as problem:
-        return _render(
-            request,
-            "portal/login.html",
-            {
-                "error": _(
-                    "Word %(position)d, “%(word)s”, is not in our word list. Check its spelling."
-                )
-                % {"position": problem.position, "word": problem.word[:20]}
-            },
-        )
-    except codenames.WrongCheckWord:
-        return _render(
-            request,
-            "portal/login.html",
-            {"error": _("One of the words is wrong. Check them all and try again.")},
-        )
-    except codenames.BadLength:
-        return _render(
-            request,
-            "portal/login.html",
-            {"error": _("A codename has seven words. Type all seven, with spaces between them.")},
-        )
+        parsed = codenames.parse(text, request.LANGUAGE_CODE)
+    except codenames.CodenameError as problem:
+        return _render(request, "portal/login.html", {"error": _codename_error(problem)})
     found = codenames.lookup(parsed)
     case = found.case
     # Every well-formed login, whatever it found, queues one sealed row of the same size; the
@@ -283,6 +262,24 @@ def login(request: HttpRequest) -> HttpResponse:
         "offer": codenames.duress_offer(parsed),
     }
     return portal.save(p, redirect("portal:inbox"))
+
+
+def _codename_error(problem: codenames.CodenameError) -> str:
+    """What was wrong with a typed codename and what to do about it, in his language."""
+    if isinstance(problem, codenames.UnknownWord):
+        return _(
+            "Word %(position)d, “%(word)s”, is not in our word list. Check its spelling "
+            "(the first four letters are enough) and press Open again."
+        ) % {"position": problem.position, "word": problem.word[:20]}
+    if isinstance(problem, codenames.WrongCheckWord):
+        return _(
+            "One of the words is wrong. Check every word, and that they are in the right "
+            "order, then press Open again."
+        )
+    return _(
+        "A codename has %(count)d words. Type all %(count)d, with spaces between them, "
+        "and press Open again."
+    ) % {"count": problem.expected or codenames.word_list(codenames.LANGUAGES[0]).length + 1}
 
 
 def codename_session(view):

@@ -5,7 +5,6 @@
 case. Both index what the questionnaire names and check duplicates and the watch list.
 """
 
-import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -30,10 +29,10 @@ class Submission:
         return f"Submission({self.case.number})"
 
 
-def recognition_phrase() -> str:
-    """Three words the applicant will see on every genuine instruction and drop note."""
-    words = codenames.word_list().words
-    return " ".join(secrets.choice(words) for _ in range(3))
+def recognition_phrase(language: str | None = None) -> str:
+    """Three words of his language's list he will see on every genuine instruction and drop
+    note."""
+    return codenames.recognition_phrase(language)
 
 
 def _index(case: Case, questionnaire: Questionnaire, answers: dict, *, new: bool = False) -> dict:
@@ -59,13 +58,13 @@ def submit(
     case = workflow.open_case(
         channel=channel, language=language, actor=actor, unverified=channel == Case.Channel.PORTAL
     )
-    phrase = recognition_phrase()
+    phrase = recognition_phrase(language)
     codename, offered, applicant_key = None, [], None
     if with_codename:  # registered first, so the phrase is sealed to the applicant too
-        codename = codenames.new_codename()
-        parsed = codenames.parse(codename)
-        applicant_key = codenames.register(case, codenames.derive(parsed.six))
-        offered = codenames.duress_words(parsed.six)
+        codename = codenames.new_codename(language)
+        parsed = codenames.parse(codename, language)
+        applicant_key = codenames.register(case, codenames.derive(parsed.words))
+        offered = codenames.duress_words(parsed.words)
     items = [(c, v, "answers") for c, v in questionnaire.by_compartment(final).items()]
     records.seal_many(
         case,
@@ -158,14 +157,14 @@ def reissue_codename(case: Case, *, actor) -> Submission:
         raise workflow.TransitionRefused("only a case officer or supervisor issues codenames")
     if not access.holds(actor, case):
         raise workflow.TransitionRefused(workflow.NO_KEYS)
-    codename = codenames.new_codename()
-    parsed = codenames.parse(codename)
-    codenames.replace(case, codenames.derive(parsed.six))
-    phrase = recognition_phrase()
+    codename = codenames.new_codename(case.language)
+    parsed = codenames.parse(codename, case.language)
+    codenames.replace(case, codenames.derive(parsed.words))
+    phrase = recognition_phrase(case.language)
     records.seal(case, CORRESPONDENCE, {"phrase": phrase}, kind="phrase", actor=actor)
     workflow.clear_duress(case, actor=actor)
     audit("codename_reissued", actor=actor, object_type="case", object_id=case.number)
-    return Submission(case, codename, phrase, codenames.duress_words(parsed.six))
+    return Submission(case, codename, phrase, codenames.duress_words(parsed.words))
 
 
 @transaction.atomic

@@ -18,3 +18,20 @@ def require_keys() -> None:
     found = keys.problems()
     if found:
         raise SystemExit("Corridor refuses to start: " + "; ".join(found))
+
+
+@register(Tags.security)
+def codename_lists(app_configs, **kwargs) -> list[Error]:
+    """Every codename word list loads, and its codenames carry at least MIN_BITS."""
+    from vault import codenames
+
+    errors = []
+    for language in codenames.LANGUAGES:
+        try:
+            listed = codenames.word_list(language)
+        except (OSError, codenames.BadWordList) as problem:
+            errors.append(Error(f"codename list {language}: {problem}", id="vault.E002"))
+            continue
+        if listed.bits < codenames.MIN_BITS:  # pragma: no cover - length is computed to avoid it
+            errors.append(Error(f"codename list {language} is too short", id="vault.E002"))
+    return errors

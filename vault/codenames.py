@@ -1,16 +1,26 @@
 """Codenames: the applicant's only credential on the portal.
 
-A codename is 6 words drawn with a CSPRNG from a list of about 7,776 words plus a 7th
-**check word**, a keyed hash of the six. From the six words alone, keyed fast hashes derive
-the applicant secret, and from it the case's lookup id and an X25519 key pair: staff replies
-are sealed to the applicant and readable only with the codename. No slow hash here: at ~77
-bits, brute force is already hopeless, and a memory-hard hash per login would hand a flooder a
-lever (DESIGN.md).
+A codename is random words drawn with a CSPRNG from a word list in the applicant's language
+(Russian or Ukrainian lists built by scripts/build_wordlists.py and kept in
+programmes/reference/, the EFF long list for English) plus a last **check word**, a keyed hash
+of the random words. The number of random words is computed at start-up from the list's real
+size so that they carry at least ``MIN_BITS`` (five words of a 7,776-word list: 64.6 bits).
+English codenames issued before the Russian lists (six EFF words and a check word) keep
+working.
 
-Under coercion the applicant gives the six words with his **duress word** in place of the check
-word. Duress words are also keyed hashes of the six (``DURESS_CHOICES`` of them are offered at
-enrolment and he picks one), so a mistyped check word is told apart from a duress word without
-any database look-up.
+From the random words alone (and the list they come from), keyed fast hashes derive the
+applicant secret, and from it the case's lookup id and an X25519 key pair: staff replies are
+sealed to the applicant and readable only with the codename. No slow hash here: at 64 bits
+and more, with a pepper outside the database and rate limits, brute force is already
+hopeless, and a memory-hard hash per login would hand a flooder a lever (DESIGN.md).
+
+Under coercion the applicant gives the random words with his **duress word** in place of the
+check word. Duress words are also keyed hashes of the random words (``DURESS_CHOICES`` are
+offered at enrolment and he picks one), so a mistyped check word is told apart from a duress
+word without any database look-up.
+
+A word of a Cyrillic list is typed in Cyrillic, in Latin transliteration or on the wrong
+keyboard layout, and its first four letters are enough (vault/wordkeys.py).
 """
 
 import math
@@ -24,19 +34,24 @@ from typing import NewType
 
 from django.conf import settings
 
-from vault import crypto
+from vault import crypto, wordkeys
 from vault.keys import keyring
 
 Codename = NewType("Codename", str)
 
-WORDS = 6
+MIN_BITS = 64  # from the random words alone
+LEGACY_WORDS = 6  # English codenames issued before the Russian lists: six words + check word
 DURESS_CHOICES = 4
+PHRASE_WORDS = 3  # a recognition phrase
 MAX_INPUT = 400  # characters; anything longer is refused before any work
 MIN_LIST = 4096
+LANGUAGES = ("ru", "uk", "en")  # the first is the default
+REFERENCE = Path(__file__).resolve().parent.parent / "programmes" / "reference"
 
-# Latin letters typed on a Russian or Ukrainian keyboard layout by mistake.
+# Latin letters typed on a Russian or Ukrainian keyboard layout by mistake (English list).
 _LAYOUT = dict(zip("йцукенгшщзфывапролдячсмитьіїєґ", "qwertyuiopasdfghjklzxcvbnms]'`", strict=True))
 _LAYOUT.update({"х": "[", "ъ": "]", "ж": ";", "э": "'", "б": ",", "ю": ".", "ё": "`"})
+_SEPARATORS = re.compile(r"[\s\-‐-―_/|+·]+")
 
 
 class CodenameError(ValueError):
@@ -44,7 +59,9 @@ class CodenameError(ValueError):
 
 
 class BadLength(CodenameError):
-    pass
+    def __init__(self, message: str, expected: int = 0):
+        super().__init__(message)
+        self.expected = expected
 
 
 class UnknownWord(CodenameError):
@@ -63,17 +80,49 @@ class BadWordList(Exception):
 
 @dataclass(frozen=True)
 class WordList:
+    language: str
     words: tuple[str, ...]
-    index: dict
+    index: dict  # normalised whole word -> position
     dropped: tuple[str, ...]
+    prefixes: dict | None = None  # Cyrillic lists: {"cyr"|"lat"|"lay": {four letters: position}}
+
+    def __repr__(self) -> str:
+        return f"WordList({self.language}, {len(self.words)} words)"
 
     @property
     def bits_per_word(self) -> float:
         return math.log2(len(self.words))
 
     @property
+    def length(self) -> int:
+        """Random words per new codename: the fewest that carry MIN_BITS."""
+        return math.ceil(MIN_BITS / self.bits_per_word)
+
+    @property
     def bits(self) -> float:
-        return WORDS * self.bits_per_word
+        return self.length * self.bits_per_word
+
+    def lengths(self) -> tuple[int, ...]:
+        """Random words a typed codename of this list may have (legacy English: six too)."""
+        if self.language == "en" and self.length != LEGACY_WORDS:
+            return (self.length, LEGACY_WORDS)
+        return (self.length,)
+
+    def find(self, token: str) -> int | None:
+        """The position of the word a typed token means, or None."""
+        if self.prefixes is None:
+            return self.index.get(normalise_word(_unlayout(token)))
+        for kind, key in wordkeys.typed_forms(token):
+            found = self.prefixes[kind].get(key)
+            if found is not None:
+                return found
+        return None
+
+    def latin(self, word: str) -> str:
+        """How a word is spelled in Latin letters ("" for a Latin list)."""
+        if self.prefixes is None:
+            return ""
+        return wordkeys.transliterate(word, self.language)
 
 
 def normalise_word(word: str) -> str:
@@ -81,9 +130,19 @@ def normalise_word(word: str) -> str:
     return re.sub(r"[^a-z]", "", text)
 
 
+def _unlayout(token: str) -> str:
+    text = unicodedata.normalize("NFKC", token).casefold()
+    return "".join(_LAYOUT.get(ch, ch) for ch in text)
+
+
+def _read(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [w for line in lines if not line.startswith("#") for w in line.split()]
+
+
 def build_list(raw_words: list[str]) -> WordList:
-    """Normalise, drop every word that collides with another after normalisation (and any
-    with a hyphen, which input splitting would cut), and check what is left."""
+    """A Latin list: normalise, drop every word that collides with another after normalisation
+    (and any with a hyphen, which input splitting would cut), and check what is left."""
     seen: dict[str, int] = {}
     for word in raw_words:
         key = normalise_word(word)
@@ -96,11 +155,53 @@ def build_list(raw_words: list[str]) -> WordList:
         else:
             kept.append(key)
     kept = sorted(set(kept))
+    _check_size(kept)
+    return WordList("en", tuple(kept), {w: i for i, w in enumerate(kept)}, tuple(dropped))
+
+
+def build_cyrillic_list(raw_words: list[str], language: str) -> WordList:
+    """A Cyrillic list: every word must be unique after ё→е, in its first four letters in
+    Cyrillic, in transliteration and on the wrong layout; words that are not are dropped."""
+    alphabet = wordkeys.ALPHABETS[language]
+    words = sorted({unicodedata.normalize("NFC", w.strip().casefold()) for w in raw_words})
+    # Transliterated and layout keys are both typed in Latin letters: one namespace.
+    keyed = {}
+    for word in words:
+        cyr, lat, lay = wordkeys.keys(word, language)
+        keyed[word] = (
+            cyr,
+            lat,
+            lay,
+            ("c", cyr),
+            ("f", wordkeys.fold_cyrillic(word)),
+            ("l", lat),
+            ("l", lay),
+        )
+    owners: dict[tuple[str, str], set[str]] = {}
+    for word, found in keyed.items():
+        for key in found[3:]:
+            owners.setdefault(key, set()).add(word)
+    kept, dropped = [], []
+    for word, found in keyed.items():
+        clash = any(len(owners[key]) > 1 for key in found[3:])
+        if clash or not set(word) <= alphabet or "'" in word or len(found[0]) < 3:
+            dropped.append(word)
+        else:
+            kept.append(word)
+    _check_size(kept)
+    prefixes: dict[str, dict[str, int]] = {"cyr": {}, "lat": {}, "lay": {}}
+    for i, word in enumerate(kept):
+        for kind, key in zip(("cyr", "lat", "lay"), keyed[word][:3], strict=True):
+            prefixes[kind][key] = i
+    index = {wordkeys.fold_cyrillic(w): i for i, w in enumerate(kept)}
+    return WordList(language, tuple(kept), index, tuple(dropped), prefixes)
+
+
+def _check_size(kept: list[str]) -> None:
     if len(kept) < MIN_LIST:
         raise BadWordList(f"the word list has {len(kept)} usable words; at least {MIN_LIST} needed")
     if max(map(len, kept)) > 12 or min(map(len, kept)) < 3:
         raise BadWordList("words must be 3 to 12 letters long")
-    return WordList(tuple(kept), {w: i for i, w in enumerate(kept)}, tuple(dropped))
 
 
 def _default_list_path() -> Path:
@@ -109,33 +210,70 @@ def _default_list_path() -> Path:
     return Path(xkcdpass.__file__).parent / "static" / "eff-long"
 
 
+def list_language(language: str | None) -> str:
+    """The list a language's applicants get: their own, else the default (Russian)."""
+    code = (language or "").split("-")[0].lower()
+    return code if code in LANGUAGES else LANGUAGES[0]
+
+
 @cache
-def word_list() -> WordList:
-    path = Path(settings.CORRIDOR_WORDLIST or _default_list_path())
-    return build_list(path.read_text(encoding="utf-8").split())
+def word_list(language: str = "en") -> WordList:
+    """The word list of a language (loaded once; the English list by default, as before)."""
+    language = list_language(language)
+    if language == "en":
+        path = Path(settings.CORRIDOR_WORDLIST or _default_list_path())
+        return build_list(_read(path))
+    return build_cyrillic_list(_read(REFERENCE / f"wordlist-{language}.txt"), language)
 
 
-def _six_key(six: tuple[str, ...]) -> bytes:
-    return " ".join(six).encode()
+@dataclass(frozen=True)
+class Words:
+    """The random words of a codename and the list they come from."""
+
+    language: str
+    words: tuple[str, ...]
+
+    def __repr__(self) -> str:  # never print the words
+        return "Words(…)"
+
+    def __iter__(self):
+        return iter(self.words)
+
+    def __len__(self) -> int:
+        return len(self.words)
 
 
-def _word_at(digest: bytes) -> str:
-    words = word_list().words
-    return words[int.from_bytes(digest, "big") % len(words)]
+def _as_words(words) -> Words:
+    # A plain tuple is an English codename, as every codename was before the Russian lists.
+    return words if isinstance(words, Words) else Words("en", tuple(words))
 
 
-def check_word(six: tuple[str, ...]) -> str:
-    return _word_at(crypto.keyed_hash(keyring().pepper_checkword, _six_key(six), person=b"check"))
+def _words_key(words: Words) -> bytes:
+    if words.language == "en" and len(words) == LEGACY_WORDS:
+        return " ".join(words.words).encode()  # as issued before the Russian lists
+    return f"{words.language}:{' '.join(words.words)}".encode()
 
 
-def duress_words(six: tuple[str, ...]) -> list[str]:
+def _word_at(words: Words, digest: bytes) -> str:
+    listed = word_list(words.language).words
+    return listed[int.from_bytes(digest, "big") % len(listed)]
+
+
+def check_word(words) -> str:
+    words = _as_words(words)
+    digest = crypto.keyed_hash(keyring().pepper_checkword, _words_key(words), person=b"check")
+    return _word_at(words, digest)
+
+
+def duress_words(words) -> list[str]:
     """The words offered as duress words for this codename (never the check word)."""
-    check, found, counter = check_word(six), [], 0
+    words = _as_words(words)
+    check, found, counter = check_word(words), [], 0
     while len(found) < DURESS_CHOICES:
         digest = crypto.keyed_hash(
-            keyring().pepper_checkword, _six_key(six) + bytes([counter]), person=b"duress"
+            keyring().pepper_checkword, _words_key(words) + bytes([counter]), person=b"duress"
         )
-        word = _word_at(digest)
+        word = _word_at(words, digest)
         if word != check and word not in found:
             found.append(word)
         counter += 1
@@ -147,66 +285,101 @@ def duress_offer(parsed: "Parsed") -> list[str]:
 
     Logged in with the check word: the codename's own offer. Logged in with one of those words
     in its place (under duress, or by mistake): ``DURESS_CHOICES`` other words, keyed the same
-    way and never the word just typed. A coercer who watched the seventh word being typed thus
+    way and never the word just typed. A coercer who watched the last word being typed thus
     never finds it among the duress words, whichever login he forced; a choice made in such a
     session reaches no case (it has none)."""
-    offered = duress_words(parsed.six)
+    offered = duress_words(parsed.words)
     if parsed.duress_choice is None:
         return offered
-    avoid, found, counter = {offered[parsed.duress_choice], check_word(parsed.six)}, [], 0
+    avoid, found, counter = {offered[parsed.duress_choice], check_word(parsed.words)}, [], 0
     while len(found) < DURESS_CHOICES:
         digest = crypto.keyed_hash(
-            keyring().pepper_checkword, _six_key(parsed.six) + bytes([counter]), person=b"decoy"
+            keyring().pepper_checkword, _words_key(parsed.words) + bytes([counter]), person=b"decoy"
         )
-        word = _word_at(digest)
+        word = _word_at(parsed.words, digest)
         if word not in avoid and word not in found:
             found.append(word)
         counter += 1
     return found
 
 
-def new_codename() -> Codename:
-    words = word_list().words
-    six = tuple(secrets.choice(words) for _ in range(WORDS))
-    return Codename(" ".join((*six, check_word(six))))
+def new_codename(language: str | None = None) -> Codename:
+    """Random words from the language's list (Russian by default) and the check word."""
+    listed = word_list(list_language(language))
+    words = Words(
+        listed.language, tuple(secrets.choice(listed.words) for _ in range(listed.length))
+    )
+    return Codename(" ".join((*words, check_word(words))))
+
+
+def recognition_phrase(language: str | None = None) -> str:
+    """Three words from the applicant's list, for his instructions and drop notes."""
+    listed = word_list(list_language(language)).words
+    return " ".join(secrets.choice(listed) for _ in range(PHRASE_WORDS))
+
+
+def spelled(text: str, language: str | None = None) -> list[tuple[str, str]]:
+    """Each word of a codename or phrase with its Latin spelling, for the codename page."""
+    listed = word_list(list_language(language))
+    return [(word, listed.latin(word)) for word in text.split()]
 
 
 def _tokens(text: str) -> list[str]:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(_LAYOUT.get(ch, ch) for ch in text)
-    return [t for t in re.split(r"[^a-z]+", text) if t]
+    return [t for t in _SEPARATORS.split(unicodedata.normalize("NFKC", text)) if t]
 
 
 @dataclass(frozen=True)
 class Parsed:
-    six: tuple[str, ...]
+    words: Words
     duress_choice: int | None  # None: the check word was given
+
+    @property
+    def six(self) -> Words:  # the name before the lists had five words
+        return self.words
 
     def __repr__(self) -> str:  # never print the words
         return "Parsed(…)"
 
 
-def parse(text: str) -> Parsed:
-    """Check a typed codename without touching the database.
+def _order(language: str | None) -> list[str]:
+    first = list_language(language)
+    return [first, *(code for code in LANGUAGES if code != first)]
 
-    Raises BadLength, UnknownWord (naming the word and its place) or WrongCheckWord.
+
+def parse(text: str, language: str | None = None) -> Parsed:
+    """Check a typed codename without touching the database. Every list whose codenames have
+    as many words is tried, the applicant's language first; the check word tells them apart.
+
+    Raises BadLength, UnknownWord (naming the word and its place, in the first list tried) or
+    WrongCheckWord.
     """
     if len(text) > MAX_INPUT:
-        raise BadLength("too long")
+        raise BadLength("too long", word_list(list_language(language)).length + 1)
     tokens = _tokens(text)
-    if len(tokens) != WORDS + 1:
-        raise BadLength(f"{len(tokens)} words instead of {WORDS + 1}")
-    index = word_list().index
-    for position, token in enumerate(tokens, start=1):
-        if token not in index:
-            raise UnknownWord(token, position)
-    six, last = tuple(tokens[:WORDS]), tokens[WORDS]
-    if crypto_equal(last, check_word(six)):
-        return Parsed(six, None)
-    offered = duress_words(six)
-    if last in offered:
-        return Parsed(six, offered.index(last))
-    raise WrongCheckWord("one of the words is wrong")
+    unknown, wrong = None, False
+    for code in _order(language):
+        listed = word_list(code)
+        if len(tokens) - 1 not in listed.lengths():
+            continue
+        found = [listed.find(token) for token in tokens]
+        if None in found:
+            position = found.index(None)
+            unknown = unknown or UnknownWord(tokens[position], position + 1)
+            continue
+        words = Words(code, tuple(listed.words[i] for i in found[:-1]))
+        last = listed.words[found[-1]]
+        if crypto_equal(last, check_word(words)):
+            return Parsed(words, None)
+        offered = duress_words(words)
+        if last in offered:
+            return Parsed(words, offered.index(last))
+        wrong = True
+    if wrong:
+        raise WrongCheckWord("one of the words is wrong")
+    if unknown is not None:
+        raise unknown
+    expected = word_list(list_language(language)).length + 1
+    raise BadLength(f"{len(tokens)} words instead of {expected}", expected)
 
 
 def crypto_equal(a: str, b: str) -> bool:
@@ -223,9 +396,10 @@ class ApplicantSecret:
         return "ApplicantSecret(…)"
 
 
-def derive(six: tuple[str, ...]) -> ApplicantSecret:
-    """Lookup id and key pair from the six random words (never the check or duress word)."""
-    secret = crypto.keyed_hash(keyring().pepper_codename, _six_key(six), person=b"applicant")
+def derive(words) -> ApplicantSecret:
+    """Lookup id and key pair from the random words (never the check or duress word)."""
+    key = _words_key(_as_words(words))
+    secret = crypto.keyed_hash(keyring().pepper_codename, key, person=b"applicant")
     lookup = crypto.keyed_hash(secret, b"lookup", person=b"lookup-id")
     private, public = crypto.keypair_from_seed(
         crypto.keyed_hash(secret, b"x25519", person=b"x25519")
@@ -270,7 +444,7 @@ def lookup(parsed: Parsed) -> Login:
     """One indexed query, the same for a known and an unknown codename."""
     from vault.models import ApplicantKey
 
-    secret = derive(parsed.six)
+    secret = derive(parsed.words)
     key = ApplicantKey.objects.select_related("case").filter(lookup_id=secret.lookup_id).first()
     if key is None:
         return Login(None, False, secret)

@@ -139,7 +139,7 @@ def test_a_reply_is_announced_by_the_case_channel(programme, channel, told):
     from vault import codenames
 
     case = make_case(programme.teams["intake"], channel=channel)
-    six = tuple(str(codenames.new_codename()).split()[:6])
+    six = codenames.parse(codenames.new_codename()).words
     codenames.register(case, codenames.derive(six))
     client = _client(programme, "operator")
     page = client.post(

@@ -52,8 +52,8 @@ def test_the_demo_refuses_production(db, settings):
 def test_the_demo_prints_a_codename_with_a_reply_waiting(db, capsys, client):
     call_command("demo")
     out = capsys.readouterr().out
-    codename = re.search(r"Demo codename with a staff reply waiting: ([a-z ]+)\n", out).group(1)
-    assert len(codename.split()) == 7
+    codename = re.search(r"Demo codename with a staff reply waiting: ([а-яё ]+)\n", out).group(1)
+    assert len(codename.split()) == 6
     client.post("/portal/login/", {"codename": codename})
     inbox = client.get("/portal/inbox/").content.decode()
     assert "Мы получили вашу заявку" in inbox

@@ -63,7 +63,9 @@ def apply(client, answers: dict = SOLDIER) -> tuple[str, str, list[str]]:
     sent = client.post("/portal/apply/send/")
     html = sent.content.decode()
     codename = " ".join(
-        re.findall(r"<li>([a-z]+)</li>", html.split('class="codename"')[1].split("</ol>")[0])
+        re.findall(
+            r"<li><span[^>]*>([^<]+)</span>", html.split('class="codename"')[1].split("</ol>")[0]
+        )
     )
     phrase = re.search(r'<p class="phrase">([a-z ]+)</p>', html).group(1)
     duress = re.findall(r'name="choice" value="\d"> ([a-z]+)</label>', html)
@@ -84,7 +86,7 @@ def login(client, codename):
 
 def test_an_applicant_applies_and_reads_a_reply(client_ru, programme):
     codename, phrase, _duress = apply(client_ru)
-    assert len(codename.split()) == 7 and len(phrase.split()) == 3
+    assert len(codename.split()) == 6 and len(phrase.split()) == 3
     case = Case.objects.get()
     assert case.channel == "portal" and case.unverified and case.status == "new"
     operator = programme.users["operator"]
@@ -135,8 +137,8 @@ def test_a_mistyped_word_is_named(client_ru, programme):
 def test_a_wrong_check_word_says_one_word_is_wrong(client_ru, programme):
     codename, _phrase, duress = apply(client_ru)
     words = codename.split()
-    wrong = next(w for w in codenames.word_list().words if w != words[6] and w not in duress)
-    page = client_ru.post("/portal/login/", {"codename": " ".join(words[:6] + [wrong])})
+    wrong = next(w for w in codenames.word_list().words if w != words[-1] and w not in duress)
+    page = client_ru.post("/portal/login/", {"codename": " ".join(words[:-1] + [wrong])})
     assert "One of the words is wrong" in page.content.decode()
 
 
@@ -149,7 +151,7 @@ def _inbox_page(client, codename):
 def test_unknown_empty_duress_and_post_duress_logins_look_the_same(client_ru, programme):
     codename, _phrase, duress = apply(client_ru)
     client_ru.post("/portal/apply/duress/", {"choice": "1"})
-    six = codename.split()[:6]
+    six = codename.split()[:-1]
     empty = _inbox_page(client_ru, codename)
     unknown = _inbox_page(client_ru, codenames.new_codename())
     forced = _inbox_page(client_ru, " ".join([*six, duress[1]]))
@@ -177,7 +179,7 @@ def test_a_duress_login_compromises_the_case_and_cancels_escort_tasks(client_ru,
         case, ESCORT, {"point": "x"}, kind="task", field_unit=programme.teams["field"]
     )
     messages.to_applicant(case, "Секретный план", actor=programme.users["operator"])
-    six = codename.split()[:6]
+    six = codename.split()[:-1]
     _status, _loc, _code, html = _inbox_page(client_ru, " ".join([*six, duress[2]]))
     assert "Секретный план" not in html
     case.refresh_from_db()
@@ -212,7 +214,7 @@ def test_a_duress_login_compromises_the_case_and_cancels_escort_tasks(client_ru,
 def test_another_offered_word_is_not_duress(client_ru, programme):
     codename, _phrase, duress = apply(client_ru)
     client_ru.post("/portal/apply/duress/", {"choice": "0"})
-    _inbox_page(client_ru, " ".join([*codename.split()[:6], duress[3]]))
+    _inbox_page(client_ru, " ".join([*codename.split()[:-1], duress[3]]))
     assert not Case.objects.get().duress
 
 
@@ -339,7 +341,7 @@ def test_the_reward_table_comes_from_the_schedule(client_ru, programme):
 def test_an_officer_issues_a_new_codename_after_duress(client_ru, programme):
     codename, _phrase, duress = apply(client_ru)
     client_ru.post("/portal/apply/duress/", {"choice": "0"})
-    _inbox_page(client_ru, " ".join([*codename.split()[:6], duress[0]]))
+    _inbox_page(client_ru, " ".join([*codename.split()[:-1], duress[0]]))
     run_worker()
     case = Case.objects.get()
     assert case.duress
@@ -480,7 +482,7 @@ def test_a_first_duress_login_runs_the_same_statements_and_writes_as_any_login(
         "Ответ",
         actor=programme.users["operator"],
     )
-    forced = " ".join([*empty.split()[:6], duress[1]])
+    forced = " ".join([*empty.split()[:-1], duress[1]])
     _login_work(client_ru, codenames.new_codename())  # the rate bucket's row exists from now on
     work = {
         "unknown": _login_work(client_ru, codenames.new_codename()),
@@ -530,7 +532,7 @@ def test_the_real_worker_command_runs_the_duress_effects(client, programme):
     client.cookies["corridor_language"] = "en"
     codename, _phrase, duress = apply(client)
     client.post("/portal/apply/duress/", {"choice": "3"})
-    _inbox_page(client, " ".join([*codename.split()[:6], duress[3]]))
+    _inbox_page(client, " ".join([*codename.split()[:-1], duress[3]]))
     call_command("worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     case = Case.objects.get()
     assert case.status == Case.Status.COMPROMISED and case.alerts.exists()
@@ -576,7 +578,7 @@ def test_the_applicant_sets_and_changes_his_duress_word_in_his_session(client_ru
     events = Event.objects.filter(action="duress_word_set", object_id=case.number)
     assert events.count() == 2 and all(e.detail == {"by": "applicant"} for e in events)
     # And the new word works as his duress word.
-    _inbox_page(client_ru, " ".join([*codename.split()[:6], duress[0]]))
+    _inbox_page(client_ru, " ".join([*codename.split()[:-1], duress[0]]))
     run_worker()
     assert Case.objects.get().duress
 
@@ -586,7 +588,7 @@ def test_a_duress_session_never_offers_the_word_he_typed(client_ru, programme):
     that word among the duress words; and nothing he chooses there reaches the case."""
     codename, _phrase, duress = apply(client_ru)
     client_ru.post("/portal/apply/duress/", {"choice": "2"})
-    forced = " ".join([*codename.split()[:6], duress[2]])
+    forced = " ".join([*codename.split()[:-1], duress[2]])
     login(client_ru, forced)
     offered = _offered_on_page(client_ru)
     assert len(offered) == 4 and duress[2] not in offered

@@ -68,7 +68,7 @@ def main() -> None:
     )
     from vault import codenames
 
-    secret = codenames.derive(codenames.parse(codenames.new_codename()).six)
+    secret = codenames.derive(codenames.parse(codenames.new_codename()).words)
     codenames.register(case, secret)
     reply = records.seal(case, CORRESPONDENCE, {"text": CANARY["note"]}, kind="message")
     assert records.open_as_applicant(reply, secret.private_key)["text"] == CANARY["note"]

@@ -55,7 +55,7 @@ def test_correspondence_stays_readable_by_the_applicant(programme, restricted):
     from vault import codenames, crypto
 
     case, _named, _result = restricted
-    secret = codenames.derive(codenames.parse(codenames.new_codename()).six)
+    secret = codenames.derive(codenames.parse(codenames.new_codename()).words)
     codenames.register(case, secret)
     record = records.seal(case, CORRESPONDENCE, {"text": "reply"}, kind="message")
     assert records.open_as_applicant(record, secret.private_key) == {"text": "reply"}

@@ -54,7 +54,7 @@ def test_a_swapped_staff_key_is_refused_for_a_grant(programme):
 
 def test_a_swapped_applicant_key_is_refused(programme):
     case = make_case(programme.teams["intake"])
-    secret = codenames.derive(codenames.parse(codenames.new_codename()).six)
+    secret = codenames.derive(codenames.parse(codenames.new_codename()).words)
     codenames.register(case, secret)
     _private, forged = crypto.new_keypair()
     ApplicantKey.objects.filter(case=case).update(public_key=forged)
