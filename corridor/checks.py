@@ -24,4 +24,6 @@ def production_settings(app_configs, **kwargs) -> list[Error]:
         errors.append(
             Error("Argon2id cost for staff keys is below 3 passes / 64 MiB.", id="corridor.E005")
         )
+    if "intake.portal.PortalCsrfMiddleware" not in settings.MIDDLEWARE:
+        errors.append(Error("The CSRF middleware is missing.", id="corridor.E006"))
     return errors

@@ -139,7 +139,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corridor.middleware.language",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "intake.portal.PortalCsrfMiddleware",  # Django's, with the portal's token in its session
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.staff_access",
@@ -215,7 +215,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions live in the database so that every host behind the load balancer sees them, keyed
 # by a keyed hash of the cookie value (accounts/session_store.py): the table cannot be replayed.
 SESSION_ENGINE = "accounts.session_store"
-SESSION_COOKIE_NAME = "corridor_session"
+# In production every cookie is Secure, host-only and on "/" with the __Host- prefix, so no
+# other host of the domain can set or read it.
+COOKIE_PREFIX = "__Host-" if PRODUCTION else ""
+SESSION_COOKIE_NAME = COOKIE_PREFIX + "corridor_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -223,11 +226,14 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Absolute cap on a staff session; the idle limit is enforced by accounts.middleware.
 SESSION_COOKIE_AGE = envint("CORRIDOR_SESSION_MAX_SECONDS", str(12 * 3600))
 CORRIDOR_IDLE_TIMEOUT = envint("CORRIDOR_IDLE_TIMEOUT_SECONDS", str(15 * 60))
-CSRF_COOKIE_NAME = "corridor_csrf"
+CSRF_COOKIE_NAME = COOKIE_PREFIX + "corridor_csrf"  # staff only: the portal's is in its session
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SECURE = PRODUCTION
 CSRF_FAILURE_VIEW = "corridor.views.csrf_failure"
+# Django's "no CSRF middleware" warning looks for its own class by name; corridor.E006 checks
+# for the portal's subclass instead.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 # Login throttling (accounts/throttle.py): after this many failures for one name from
 # clients without that user's device cookie, attempts wait, doubling up to the cap.
@@ -254,7 +260,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else
 
 LANGUAGE_CODE = "uk"  # staff UI default; the applicant portal defaults to Russian itself
 LANGUAGES = [("uk", _("Ukrainian")), ("ru", _("Russian")), ("en", _("English"))]
-LANGUAGE_COOKIE_NAME = "corridor_language"
+LANGUAGE_COOKIE_NAME = COOKIE_PREFIX + "corridor_language"
+LANGUAGE_COOKIE_AGE = None  # the browser session: the portal leaves no cookie behind
 LANGUAGE_COOKIE_SAMESITE = "Strict"
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -302,6 +309,8 @@ CORRIDOR_PROGRAMME_DIR = str(BASE_DIR / "programmes" / CORRIDOR_PROGRAMME)
 # The applicant portal: its own URL prefix here, its own host names in production (the
 # onion address among them, CORRIDOR_PORTAL_HOSTS above); requests for these hosts see only
 # the portal's URLs.
+# The portal's one cookie (intake/portal.py): a session cookie, never given an expiry date.
+CORRIDOR_PORTAL_COOKIE_NAME = COOKIE_PREFIX + "corridor_portal"
 # Tor Browser posts with "Origin: http://<onion>" while nginx says the scheme is https.
 CSRF_TRUSTED_ORIGINS = [f"http://{h}" for h in CORRIDOR_PORTAL_HOSTS if h.endswith(".onion")]
 # Case deadlines (programme settings): a new case should be screened within this many days; a

@@ -1,5 +1,10 @@
 """Portal sessions: answers in progress and a logged-in codename's keys, encrypted under a key
-that only the applicant's cookie holds (vault.sessions). No IP address, no account."""
+that only the applicant's cookie holds (vault.sessions). No IP address, no account.
+
+The portal leaves no trace on the phone: its one cookie lives only as long as the browser
+session (no expiry date), the CSRF token is derived from that cookie's session key instead of
+a one-year CSRF cookie (``PortalCsrfMiddleware``), and logout sends ``Clear-Site-Data``.
+"""
 
 import json
 from dataclasses import dataclass, field
@@ -8,13 +13,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CsrfViewMiddleware
 from django.utils import timezone
 
 from corridor.middleware import on_portal_host
 from intake.models import PortalSession
-from vault import sessions
+from vault import crypto, sessions
 
-COOKIE = "corridor_portal"
+COOKIE = settings.CORRIDOR_PORTAL_COOKIE_NAME
+# What logout asks the browser to forget: every cookie, storage and cached page of the origin.
+CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
 
 @dataclass
@@ -50,23 +58,61 @@ def load(request: HttpRequest) -> Portal | None:
 
 def load_or_start(request: HttpRequest) -> Portal:
     portal = load(request)
-    if portal is None:
-        row_id, key, cookie = sessions.new_portal_session()
-        portal = Portal(row_id, key, {}, cookie)
-    return portal
+    if portal is not None:
+        return portal
+    parts = sessions.portal_session_from_cookie(request.COOKIES.get(COOKIE))
+    if parts is not None:  # a cookie sent with a form before any answer: keep its key
+        return Portal(parts[0], parts[1], {}, request.COOKIES[COOKIE])
+    row_id, key, cookie = _fresh(request)
+    return Portal(row_id, key, {}, cookie)
+
+
+def _fresh(request: HttpRequest) -> tuple[bytes, bytes, str]:
+    """The new session of a request that came without one (the same one all request long, so
+    the CSRF token of its page is the one its cookie opens)."""
+    if not hasattr(request, "_portal_fresh"):
+        request._portal_fresh = sessions.new_portal_session()
+    return request._portal_fresh
+
+
+def _set_cookie(response: HttpResponse, value: str) -> None:
+    # No max_age or expires: the cookie dies with the browser session.
+    response.set_cookie(
+        COOKIE, value, httponly=True, samesite="Strict", secure=settings.SESSION_COOKIE_SECURE
+    )
+
+
+def csrf_secret(request: HttpRequest) -> str:
+    """The CSRF secret of a portal request, derived from its session key (never stored)."""
+    parts = sessions.portal_session_from_cookie(request.COOKIES.get(COOKIE))
+    key = parts[1] if parts is not None else _fresh(request)[1]
+    digest = crypto.keyed_hash(key, b"csrf", person=b"portal-csrf", size=CSRF_SECRET_LENGTH)
+    return "".join(CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)] for b in digest)
+
+
+class PortalCsrfMiddleware(CsrfViewMiddleware):
+    """Django's CSRF protection; on the portal the secret travels in the portal session's own
+    cookie instead of a one-year CSRF cookie. A page that shows a form to someone without a
+    session sends him a session cookie (no database row until he answers something)."""
+
+    def _get_secret(self, request):
+        if not is_portal(request):
+            return super()._get_secret(request)
+        return csrf_secret(request)
+
+    def _set_csrf_cookie(self, request, response):
+        if not is_portal(request):
+            return super()._set_csrf_cookie(request, response)
+        fresh = getattr(request, "_portal_fresh", None)
+        if fresh is not None and COOKIE not in response.cookies:
+            _set_cookie(response, fresh[2])
 
 
 def save(portal: Portal, response: HttpResponse) -> HttpResponse:
     """Store the session and, for a new one, send its cookie with ``response``."""
     store(portal)
     if portal.cookie:
-        response.set_cookie(
-            COOKIE,
-            portal.cookie,
-            httponly=True,
-            samesite="Strict",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
+        _set_cookie(response, portal.cookie)
     return response
 
 
@@ -110,6 +156,7 @@ def end(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if parts is not None:
         PortalSession.objects.filter(id=parts[0]).delete()
     response.delete_cookie(COOKIE, samesite="Strict")
+    response["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
 
 

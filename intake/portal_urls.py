@@ -1,7 +1,13 @@
 """The portal's URLs: mounted at /portal/ on the staff host in development, and at the root of
-the portal's own host names (CORRIDOR_PORTAL_HOSTS) in production."""
+the portal's own host names (CORRIDOR_PORTAL_HOSTS) in production.
 
+No URL carries a case, message or record id (the access log keeps URLs): ids travel in POST
+bodies."""
+
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from intake import portal_views as views
 
@@ -17,6 +23,9 @@ urlpatterns = [
     path("inbox/reply/", views.reply, name="reply"),
     path("inbox/update/", views.update, name="update"),
     path("inbox/duress-word/", views.duress_word, name="duress_word"),
-    path("inbox/delete/<int:message_id>/", views.delete_message, name="delete"),
+    path("inbox/delete/", views.delete_message, name="delete"),
     path("logout/", views.logout, name="logout"),
+    # Switching the language needs no token, so that a page with only this form (the home
+    # page after logout) sets no cookie; a forged switch changes nothing but the language.
+    path("language/", login_not_required(csrf_exempt(set_language)), name="language"),
 ]

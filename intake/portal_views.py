@@ -431,8 +431,11 @@ def _inbox_url() -> str:
 @never_cache
 @require_POST
 @codename_session
-def delete_message(request: HttpRequest, p, case_id, _key, message_id: int) -> HttpResponse:
-    messages.delete_read_operational(case_id or _NOBODY, message_id)
+def delete_message(request: HttpRequest, p, case_id, _key) -> HttpResponse:
+    # The message id comes in the POST body, never in the URL (which the access log keeps).
+    message_id = request.POST.get("message", "")
+    if message_id.isdigit() and len(message_id) < 19:
+        messages.delete_read_operational(case_id or _NOBODY, int(message_id))
     return portal.save(p, redirect("portal:inbox"))
 
 

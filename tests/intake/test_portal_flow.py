@@ -270,7 +270,7 @@ def test_operational_messages_expire_and_can_be_deleted_once_read(client_ru, pro
     )
     _s, _l, _c, html = _inbox_page(client_ru, codename)
     assert "Точка А" in html and "Точка Б" not in html
-    client_ru.post(f"/portal/inbox/delete/{soon.pk}/")
+    client_ru.post("/portal/inbox/delete/", {"message": soon.pk})
     assert not Message.objects.filter(pk=soon.pk).exists()
     assert "Точка А" not in client_ru.get("/portal/inbox/").content.decode()
 
