@@ -23,7 +23,14 @@ $(VENV)/.dev: $(BIN)/corridor requirements/dev.txt
 system-deps:
 	scripts/system-deps.sh gettext
 system-deps-test:
-	scripts/system-deps.sh gettext chromium fonts-dejavu-core
+	scripts/system-deps.sh gettext chromium fonts-dejavu-core nodejs
+	command -v npm >/dev/null || scripts/system-deps.sh npm
+
+# axe-core, injected by the browser tests into every page they check (package-lock.json pins it
+# with its hash; never loaded from a CDN, never served).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 messages: $(BIN)/corridor system-deps
 	$(BIN)/corridor compilemessages -v 0 --ignore=.venv
@@ -46,11 +53,11 @@ lint: $(VENV)/.dev
 	$(BIN)/bandit -q -c pyproject.toml -r corridor accounts audit cases vault intake
 	$(BIN)/python scripts/custom_checks.py
 
-test: $(VENV)/.dev system-deps-test messages lint
+test: $(VENV)/.dev system-deps-test node_modules/axe-core/axe.min.js messages lint
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:cacheprovider
 
 # The same suite against PostgreSQL: DATABASE_URL must point at a server (see .ci/run).
-test-postgres: $(VENV)/.dev system-deps-test messages
+test-postgres: $(VENV)/.dev system-deps-test node_modules/axe-core/axe.min.js messages
 	test -n "$$DATABASE_URL" || (echo "set DATABASE_URL=postgres://..." && exit 2)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -p no:cacheprovider
 
@@ -71,4 +78,4 @@ audit: $(VENV)/.dev
 	$(BIN)/pip install -q pip-audit && $(BIN)/pip-audit -r requirements/base.txt -r requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

@@ -95,3 +95,36 @@ def test_a_mistyped_word_is_named_in_the_browser(live_server, portal_page, opera
     page.fill("#codename", "abacus abdomen zzqx acid acorn acre actress")
     page.click("form button.primary")
     assert "zzqx" in page.locator(".error").inner_text()
+
+
+def test_after_applying_and_logging_out_the_browser_keeps_nothing(
+    live_server, portal_page, operator
+):
+    """The phone's browser, JavaScript off: a whole application, a login, a reply, a logout;
+    then no cookie and no storage of the portal's origin is left."""
+    page = portal_page
+    page.goto(live_server.url + "/portal/")
+    programme = page.title()
+    page.click("a.button.primary")
+    for _ in range(30):
+        if page.locator("table.review").count():
+            break
+        assert programme not in page.title()
+        _answer_current(page)
+    page.click('form[action$="/apply/send/"] button')
+    words = page.locator("ol.codename li > span:first-child").all_inner_texts()
+    page.check('input[name="choice"][value="1"]')
+    page.click("form button.primary")
+    for cookie in page.context.cookies():
+        assert cookie["expires"] == -1, cookie  # session cookies only, even before logout
+    page.goto(live_server.url + "/portal/login/")
+    page.fill("#codename", " ".join(words))
+    page.click("form button.primary")
+    page.wait_for_url(re.compile(r".*/portal/inbox/$"))
+    page.fill("textarea[name=text]", "Понял.")
+    page.click("form[action$='/inbox/reply/'] button")
+    assert page.title() and programme not in page.title()
+    page.click("form[action$='/logout/'] button")
+    page.wait_for_url(re.compile(r".*/portal/$"))
+    state = page.context.storage_state()
+    assert state["cookies"] == [] and state["origins"] == []
