@@ -91,6 +91,7 @@ def _question_context(request, question, answers: dict, error: str = "") -> dict
         "number": number,
         "total": len(visible),
         "can_go_back": number > 1,
+        "expired": request.GET.get("expired") == "1" and not answers,
     }
 
 
@@ -182,7 +183,8 @@ def _review(q, answers: dict, request) -> list[tuple[str, str]]:
 def submit(request: HttpRequest) -> HttpResponse:
     p = portal.load(request)
     if p is None or not p.state.get("answers"):
-        return redirect("portal:apply")
+        # His answers are gone (the session ended after 20 idle minutes): say so on question 1.
+        return redirect(reverse("portal:apply") + "?expired=1")
     if p.submissions >= settings.CORRIDOR_PORTAL_SESSION_SUBMISSIONS:
         return _busy(request)
     if not limits.take("portal-submit", settings.CORRIDOR_PORTAL_SUBMISSIONS_PER_MINUTE):
@@ -331,15 +333,31 @@ def _status(case_id) -> str:
     """The status in plain words. Early states, unknown codenames and duress look alike."""
     case = Case.objects.filter(pk=case_id or _NOBODY).only("status").first()
     later = {
-        Case.Status.VERIFIED: _("We have checked your application. A plan is being prepared."),
-        Case.Status.PLANNING: _("A plan is being prepared for you. Watch for a message here."),
-        Case.Status.SCHEDULED: _("Your plan is ready. Read the instructions below carefully."),
+        Case.Status.VERIFIED: _(
+            "We have checked your application. Next we prepare a plan for you to leave safely. "
+            "Do nothing on your own until then; log in again in a few days."
+        ),
+        Case.Status.PLANNING: _(
+            "We are preparing your plan. The instructions will come here: log in every day or "
+            "two. Do not move or act before you have them."
+        ),
+        Case.Status.SCHEDULED: _(
+            "Your plan is ready. Read the instructions below carefully and learn them by heart. "
+            "Follow only instructions that carry your recognition phrase."
+        ),
     }
     if case is not None and case.status in later:
         return later[case.status]
     if case is not None:  # only passed in when there are messages to show
-        return _("Your application has been received. Our messages to you are below.")
-    return _("Your application has been received. We will answer here. Log in again later.")
+        return _(
+            "We have received your application and written to you below. Read our message; "
+            "if we ask you something, answer in the form at the bottom of this page."
+        )
+    return _(
+        "We have received your application. An officer will read it and answer here, usually "
+        "within a day or two. Log in again then. Until then, tell no one and change nothing in "
+        "how you behave."
+    )
 
 
 @login_not_required

@@ -165,7 +165,7 @@ def validate(question: Question, raw) -> object:
     """Turn one raw answer into its stored value, or raise AnswerError. Never anything else."""
     text = "" if raw is None else str(raw)
     if len(text) > HARD_CAP:
-        raise AnswerError(_("This answer is too long."))
+        raise AnswerError(_("This answer is too long. Shorten it and press Next again."))
     text = text.strip()
     if not text:
         if question.required:
@@ -181,7 +181,12 @@ def _text(question: Question, text: str) -> str:
         raise AnswerError(_("Please keep this answer under %(n)d characters.") % {"n": limit})
     pattern = question.validation.get("pattern")
     if pattern and not re.fullmatch(pattern, text):
-        raise AnswerError(_("This answer does not have the expected form."))
+        raise AnswerError(
+            _(
+                "This answer does not have the expected form. Check it against "
+                "the explanation under the question and press Next again."
+            )
+        )
     return text
 
 
@@ -226,11 +231,15 @@ def _date(question: Question, text: str) -> str:
         except ValueError:
             continue
     if parsed is None and looks_like_a_date:
-        raise AnswerError(_("This date does not exist. Check the day and the month."))
+        raise AnswerError(
+            _("This date does not exist. Check the day and the month and press Next again.")
+        )
     if parsed is None or parsed < date(1900, 1, 1):
-        raise AnswerError(_("Please give a date as DD.MM.YYYY."))
+        raise AnswerError(_("Please give a date as DD.MM.YYYY, for example 02.03.1994."))
     if question.validation.get("past") and parsed > timezone.localdate():
-        raise AnswerError(_("This date cannot be in the future."))
+        raise AnswerError(
+            _("This date cannot be in the future. Check the year and press Next again.")
+        )
     return parsed.isoformat()
 
 
@@ -238,9 +247,19 @@ def _phone(question: Question, text: str) -> str:
     try:
         number = phonenumbers.parse(text, settings.CORRIDOR_DEFAULT_PHONE_REGION)
     except phonenumbers.NumberParseException:
-        raise AnswerError(_("This does not look like a phone number.")) from None
+        raise AnswerError(
+            _(
+                "This does not look like a phone number. Type it with "
+                "the country code, for example +7 900 123 45 67."
+            )
+        ) from None
     if not phonenumbers.is_possible_number(number):
-        raise AnswerError(_("This does not look like a phone number."))
+        raise AnswerError(
+            _(
+                "This does not look like a phone number. Type it with "
+                "the country code, for example +7 900 123 45 67."
+            )
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -249,7 +268,12 @@ def _location(question: Question, text: str) -> str:
     if match:
         lat, lon = float(match.group(1)), float(match.group(2))
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise AnswerError(_("These coordinates are out of range."))
+            raise AnswerError(
+                _(
+                    "These coordinates are out of range. Give the latitude, then the longitude, "
+                    "for example 48.1, 37.6, or describe the place in words."
+                )
+            )
         return f"{lat:.6f}, {lon:.6f}"
     return _text(question, text)
 

@@ -350,8 +350,8 @@ def parse(text: str, language: str | None = None) -> Parsed:
     """Check a typed codename without touching the database. Every list whose codenames have
     as many words is tried, the applicant's language first; the check word tells them apart.
 
-    Raises BadLength, UnknownWord (naming the word and its place, in the first list tried) or
-    WrongCheckWord.
+    Raises BadLength, UnknownWord (naming the word and its place in the list that knows most of
+    the words) or WrongCheckWord.
     """
     if len(text) > MAX_INPUT:
         raise BadLength("too long", word_list(list_language(language)).length + 1)
@@ -363,8 +363,12 @@ def parse(text: str, language: str | None = None) -> Parsed:
             continue
         found = [listed.find(token) for token in tokens]
         if None in found:
-            position = found.index(None)
-            unknown = unknown or UnknownWord(tokens[position], position + 1)
+            # Name the unknown word of the list he most likely meant: the one that knows most
+            # of his words (his language's first on a tie).
+            known = len(found) - found.count(None)
+            if unknown is None or known > unknown[0]:
+                position = found.index(None)
+                unknown = (known, UnknownWord(tokens[position], position + 1))
             continue
         words = Words(code, tuple(listed.words[i] for i in found[:-1]))
         last = listed.words[found[-1]]
@@ -377,7 +381,7 @@ def parse(text: str, language: str | None = None) -> Parsed:
     if wrong:
         raise WrongCheckWord("one of the words is wrong")
     if unknown is not None:
-        raise unknown
+        raise unknown[1]
     expected = word_list(list_language(language)).length + 1
     raise BadLength(f"{len(tokens)} words instead of {expected}", expected)
 

@@ -304,3 +304,11 @@ def test_the_start_up_check_loads_every_list(settings, tmp_path):
     finally:
         settings.CORRIDOR_WORDLIST = ""
         codenames.word_list.cache_clear()
+
+
+def test_an_unknown_word_is_named_in_the_list_that_knows_the_others(db):
+    words = codenames.new_codename("ru").split()
+    words[2] = "zzqx"
+    with pytest.raises(codenames.UnknownWord) as error:
+        codenames.parse(" ".join(words), "en")  # his interface in English, his words Russian
+    assert error.value.word == "zzqx" and error.value.position == 3
