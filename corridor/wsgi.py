@@ -5,6 +5,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corridor.settings")
 application = get_wsgi_application()
 
-from vault.checks import require_keys  # noqa: E402  (needs the apps loaded)
+from vault.checks import load_codename_lists, require_keys  # noqa: E402  (needs the apps loaded)
 
 require_keys()
+load_codename_lists()

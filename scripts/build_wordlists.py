@@ -123,7 +123,7 @@ def build(language: str) -> list[str]:
     alphabet = wordkeys.ALPHABETS[language] - {"'"}
     exact, stems, roots = stop_list(language)
     oracle = pymorphy3.MorphAnalyzer(lang="ru") if language == "uk" else None
-    taken, used = [], {"cyr": set(), "lat": set(), "lay": set(), "full": set()}
+    taken, used = [], {"cyr": set(), "lat": set(), "lay": set(), "lal": set(), "full": set()}
     for rank, word in enumerate(wordfreq.top_n_list(language, CANDIDATES, wordlist="large")):
         if not MIN_LETTERS <= len(word) <= MAX_LETTERS or not set(word) <= alphabet:
             continue
@@ -140,11 +140,12 @@ def build(language: str) -> list[str]:
         lemma = found[1]
         cyr, lat, lay = wordkeys.keys(lemma, language)
         full = wordkeys.fold_latin(wordkeys.transliterate(lemma, language))
+        latin = used["lat"] | used["lay"] | used["lal"]  # all looked up as typed Latin
         if (
             len(cyr) < MIN_LETTERS
             or cyr in used["cyr"]
-            or lat in used["lat"] | used["lay"]
-            or lay in used["lay"] | used["lat"]
+            or lat in latin
+            or lay in latin
             or full in used["full"]
         ):
             continue

@@ -1,4 +1,7 @@
-"""System checks: no start without keys, and never with an escrow private key on disk."""
+"""System checks: no start without keys, and never with an escrow private key on disk; every
+codename word list loads and carries enough bits."""
+
+import logging
 
 from django.core.checks import Error, Tags, register
 
@@ -35,3 +38,22 @@ def codename_lists(app_configs, **kwargs) -> list[Error]:
         if listed.bits < codenames.MIN_BITS:  # pragma: no cover - length is computed to avoid it
             errors.append(Error(f"codename list {language} is too short", id="vault.E002"))
     return errors
+
+
+def load_codename_lists() -> None:
+    """At start-up (corridor/wsgi.py): load every word list once, so that the number of words
+    and the bits are computed from the lists' real sizes before the first login, and say so."""
+    from vault import codenames
+
+    problems = codename_lists(None)
+    if problems:
+        raise SystemExit("Corridor refuses to start: " + "; ".join(e.msg for e in problems))
+    for language in codenames.LANGUAGES:
+        listed = codenames.word_list(language)
+        logging.getLogger("corridor.codenames").info(
+            "codename list %s: %d words, %d random words, %.1f bits",
+            language,
+            len(listed.words),
+            listed.length,
+            listed.bits,
+        )

@@ -23,6 +23,7 @@ A word of a Cyrillic list is typed in Cyrillic, in Latin transliteration or on t
 keyboard layout, and its first four letters are enough (vault/wordkeys.py).
 """
 
+import itertools
 import math
 import re
 import secrets
@@ -109,14 +110,22 @@ class WordList:
         return (self.length,)
 
     def find(self, token: str) -> int | None:
-        """The position of the word a typed token means, or None."""
+        """The position of the word a typed token most likely means, or None."""
+        found = self.candidates(token)
+        return found[0] if found else None
+
+    def candidates(self, token: str) -> list[int]:
+        """Every word a typed token may mean, most likely first: a Latin token may be a
+        transliteration of one word and another word typed on the wrong layout."""
         if self.prefixes is None:
-            return self.index.get(normalise_word(_unlayout(token)))
+            found = self.index.get(normalise_word(_unlayout(token)))
+            return [] if found is None else [found]
+        seen = []
         for kind, key in wordkeys.typed_forms(token):
             found = self.prefixes[kind].get(key)
-            if found is not None:
-                return found
-        return None
+            if found is not None and found not in seen:
+                seen.append(found)
+        return seen
 
     def latin(self, word: str) -> str:
         """How a word is spelled in Latin letters ("" for a Latin list)."""
@@ -361,22 +370,24 @@ def parse(text: str, language: str | None = None) -> Parsed:
         listed = word_list(code)
         if len(tokens) - 1 not in listed.lengths():
             continue
-        found = [listed.find(token) for token in tokens]
-        if None in found:
+        found = [listed.candidates(token) for token in tokens]
+        if [] in found:
             # Name the unknown word of the list he most likely meant: the one that knows most
             # of his words (his language's first on a tie).
-            known = len(found) - found.count(None)
+            known = len(found) - found.count([])
             if unknown is None or known > unknown[0]:
-                position = found.index(None)
+                position = found.index([])
                 unknown = (known, UnknownWord(tokens[position], position + 1))
             continue
-        words = Words(code, tuple(listed.words[i] for i in found[:-1]))
-        last = listed.words[found[-1]]
-        if crypto_equal(last, check_word(words)):
-            return Parsed(words, None)
-        offered = duress_words(words)
-        if last in offered:
-            return Parsed(words, offered.index(last))
+        # Nearly always one reading; a Latin token rarely has two (at most 2**7 to check).
+        for reading in itertools.islice(itertools.product(*found), 128):
+            words = Words(code, tuple(listed.words[i] for i in reading[:-1]))
+            last = listed.words[reading[-1]]
+            if crypto_equal(last, check_word(words)):
+                return Parsed(words, None)
+            offered = duress_words(words)
+            if last in offered:
+                return Parsed(words, offered.index(last))
         wrong = True
     if wrong:
         raise WrongCheckWord("one of the words is wrong")

@@ -312,3 +312,52 @@ def test_an_unknown_word_is_named_in_the_list_that_knows_the_others(db):
     with pytest.raises(codenames.UnknownWord) as error:
         codenames.parse(" ".join(words), "en")  # his interface in English, his words Russian
     assert error.value.word == "zzqx" and error.value.position == 3
+
+
+def test_start_up_loads_the_lists_and_logs_their_bits(caplog, settings, tmp_path):
+    import logging
+
+    from vault.checks import load_codename_lists
+
+    with caplog.at_level(logging.INFO, logger="corridor.codenames"):
+        load_codename_lists()
+    assert "codename list ru: 7776 words, 5 random words, 64.6 bits" in caplog.text
+    bad = tmp_path / "short.txt"
+    bad.write_text("alpha beta gamma\n")
+    settings.CORRIDOR_WORDLIST = str(bad)
+    codenames.word_list.cache_clear()
+    try:
+        with pytest.raises(SystemExit):
+            load_codename_lists()
+    finally:
+        settings.CORRIDOR_WORDLIST = ""
+        codenames.word_list.cache_clear()
+
+
+@pytest.mark.parametrize("language", ["ru", "uk"])
+def test_every_word_is_found_from_each_typed_form(language):
+    """Exhaustively: four Cyrillic letters, the Latin spelling, and the wrong layout."""
+    listed = codenames.word_list(language)
+    for i, word in enumerate(listed.words):
+        assert listed.candidates(word[:4]) == [i], word
+        assert listed.candidates(word.replace("ё", "е").upper()) == [i], word
+        assert listed.candidates(wordkeys.transliterate(word, language))[0] == i, word
+        assert i in listed.candidates(wordkeys.on_latin_layout(word, language)), word
+
+
+def test_a_latin_token_with_two_readings_is_settled_by_the_check_word(db):
+    """A layout slip that is also another word's transliteration: both readings are tried."""
+    listed = codenames.word_list("ru")
+    twofold = next(
+        (w, listed.candidates(wordkeys.on_latin_layout(w, "ru")))
+        for w in listed.words
+        if len(listed.candidates(wordkeys.on_latin_layout(w, "ru"))) == 2
+        and listed.candidates(wordkeys.on_latin_layout(w, "ru"))[0]
+        != listed.index[w.replace("ё", "е")]
+    )
+    word, _readings = twofold
+    words, check = split(codenames.new_codename("ru"))
+    words[0] = word
+    check = codenames.check_word(codenames.Words("ru", tuple(words)))
+    typed = " ".join([wordkeys.on_latin_layout(word, "ru"), *words[1:], check])
+    assert codenames.parse(typed).words == codenames.Words("ru", tuple(words))
