@@ -47,6 +47,8 @@ UK_PLACE_ENDINGS = (
     "ськ",
     "цьк",
     "ія",
+    "ів",  # towns like Бугаїв, Здолбунів, and possessives like бікфордів
+    "їв",
 )
 ABSTRACT = (
     "ость",

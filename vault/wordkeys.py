@@ -40,7 +40,7 @@ TRANSLIT = {
 _TRANSLIT_TABLES = {code: str.maketrans(table) for code, table in TRANSLIT.items()}
 # Applied in order to typed Latin and to the canonical spelling alike.
 _LATIN_FOLDS = (
-    ("shch", "sc"), ("sch", "sc"), ("shh", "sc"), ("kh", "h"), ("x", "h"), ("w", "v"),
+    ("kh", "h"), ("shch", "sc"), ("sch", "sc"), ("shh", "sc"), ("x", "h"), ("w", "v"),
     ("j", "y"), ("tz", "c"), ("ts", "c"), ("tc", "c"), ("q", "k"),
 )  # fmt: skip
 
@@ -64,8 +64,11 @@ def fold_cyrillic(text: str) -> str:
 
 def fold_latin(text: str) -> str:
     text = _NOT_LATIN.sub("", _nfkc(text))
-    for old, new in _LATIN_FOLDS:
-        text = text.replace(old, new)
+    before = None
+    while text != before:  # to a fixed point: "kkh" → "kh" → "h", as "kh" typed for "кх"
+        before = text
+        for old, new in _LATIN_FOLDS:
+            text = text.replace(old, new)
     return text
 
 

@@ -341,7 +341,10 @@ def test_every_word_is_found_from_each_typed_form(language):
     for i, word in enumerate(listed.words):
         assert listed.candidates(word[:4]) == [i], word
         assert listed.candidates(word.replace("ё", "е").upper()) == [i], word
-        assert listed.candidates(wordkeys.transliterate(word, language))[0] == i, word
+        latin = wordkeys.transliterate(word, language)
+        assert listed.candidates(latin)[0] == i, word
+        variant = latin.replace("kh", "h").replace("ya", "ja").replace("yu", "ju")
+        assert listed.candidates(variant)[0] == i, word
         assert i in listed.candidates(wordkeys.on_latin_layout(word, language)), word
 
 
