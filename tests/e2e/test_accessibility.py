@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import TOTPDevice
 from cases import messages
 from cases.models import Case
 from tests.factories import PASSWORD, StaffFactory, totp_now
+from tests.vault.conftest import unlocked
 
 from .axe import assert_accessible
 
@@ -50,7 +51,8 @@ def people(transactional_db):
     )
     teams.create_first_key(intake, holders=[officer])
     admin = staff.make("admin", roles=["admin", "auditor"])
-    return officer, admin
+    # The officer acts as in a session of his own: possession decides (vault/possession.py).
+    return unlocked(officer), admin
 
 
 def _question_type(page) -> str:

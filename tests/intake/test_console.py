@@ -243,7 +243,7 @@ def _issue_on_the_hotline(client):
 
     html = client.post("/intake/hotline/", {**CALL, "give_codename": "1"}).content.decode()
     grant = re.search(r'name="grant" value="([^"]+)"', html).group(1)
-    words = re.findall(r'name="choice" value="\d"> <code>([a-z]+)</code>', html)
+    words = re.findall(r'name="choice" value="\d"> <code>([^<]+)</code>', html)
     return Case.objects.get(), grant, words
 
 

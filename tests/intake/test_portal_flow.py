@@ -67,8 +67,8 @@ def apply(client, answers: dict = SOLDIER) -> tuple[str, str, list[str]]:
             r"<li><span[^>]*>([^<]+)</span>", html.split('class="codename"')[1].split("</ol>")[0]
         )
     )
-    phrase = re.search(r'<p class="phrase">([a-z ]+)</p>', html).group(1)
-    duress = re.findall(r'name="choice" value="\d"> ([a-z]+)</label>', html)
+    phrase = re.search(r'<p class="phrase">([^<]+)</p>', html).group(1)
+    duress = re.findall(r'name="choice" value="\d"> ([^<]+)</label>', html)
     return codename, phrase, duress
 
 
@@ -556,7 +556,7 @@ def test_writing_from_a_real_or_an_unknown_codename_does_the_same_work(client_ru
 
 def _offered_on_page(client) -> list[str]:
     html = client.get("/portal/inbox/duress-word/").content.decode()
-    return re.findall(r'name="choice" value="\d"> ([a-z]+)</label>', html)
+    return re.findall(r'name="choice" value="\d"> ([^<]+)</label>', html)
 
 
 def test_the_applicant_sets_and_changes_his_duress_word_in_his_session(client_ru, programme):
