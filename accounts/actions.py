@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from accounts import second_factor, session_store
 from accounts.models import BackupCodeDevice, Membership, Team, TOTPDevice, User
-from accounts.roles import Role, WrongRoleForKey, may_hold, refused_combination, team_kinds_for
+from accounts.roles import (
+    KEYLESS_ROLES,
+    Role,
+    WrongRoleForKey,
+    may_hold,
+    refused_combination,
+    team_kinds_for,
+)
 from audit.log import record
 from cases import restriction
 from vault import staff as staff_keys
@@ -39,7 +46,12 @@ def _check_roles(*, actor, user: User | None, roles) -> None:
     if refused_combination(roles):
         _refuse(
             "roles_refused",
-            _("An auditor or administrator cannot also hold a role that opens cases."),
+            _("An auditor or administrator cannot also hold a role that opens cases.")
+            if roles & KEYLESS_ROLES
+            else _(
+                "A field liaison or finance officer cannot also hold a role that opens "
+                "another team's cases."
+            ),
             actor=actor,
             object_type="user",
             object_id=getattr(user, "pk", ""),

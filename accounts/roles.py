@@ -96,6 +96,10 @@ ROLE_TEAM_KINDS: dict[str, frozenset[str]] = {
     R.ADMIN: frozenset(),
 }
 KEYLESS_ROLES = frozenset({R.AUDITOR.value, R.ADMIN.value})
+# A field liaison holds only his field unit's key, a finance officer only finance's
+# (DESIGN.md: their keys open nothing of identity). Combined with a role that holds another
+# kind, the union above would let either into an intake or planning team: refused.
+CONFINED_ROLES = frozenset({R.FIELD_LIAISON.value, R.FINANCE_OFFICER.value})
 
 
 class WrongRoleForKey(Exception):
@@ -119,9 +123,12 @@ def may_hold(user, kind: str) -> bool:
 
 
 def refused_combination(roles) -> bool:
-    """An auditor or admin role together with a role that holds team keys."""
+    """An auditor or admin role together with a role that holds team keys, or a field liaison
+    or finance officer role together with one that holds another kind of team key."""
     roles = set(roles)
-    return bool(roles & KEYLESS_ROLES) and bool(team_kinds_for(roles))
+    if roles & KEYLESS_ROLES and team_kinds_for(roles):
+        return True
+    return any(team_kinds_for(roles) - ROLE_TEAM_KINDS[r] for r in roles & CONFINED_ROLES)
 
 
 def sync_roles(**kwargs) -> None:

@@ -142,6 +142,25 @@ def test_an_admin_or_auditor_cannot_also_hold_a_role_that_opens_cases(programme,
     )
 
 
+@pytest.mark.parametrize("confined", ["field_liaison", "finance_officer"])
+def test_a_field_liaison_made_also_an_operator_does_not_enter_an_intake_team(programme, confined):
+    """The union of roles would let a field liaison (or finance officer) into an intake team
+    through a second role: the combination itself is refused, on creation and on change."""
+    admin, intake = programme.users["admin"], programme.teams["intake"]
+    with pytest.raises(WrongRoleForKey):
+        actions.create_staff_user(
+            actor=admin, username="drone2", roles=[confined, "operator"], teams=[intake]
+        )
+    assert not type(admin).objects.filter(username="drone2").exists()
+    user = programme.users[confined]
+    for extra in ("operator", "case_officer", "supervisor"):
+        with pytest.raises(WrongRoleForKey):
+            actions.set_roles(actor=admin, user=user, roles=[confined, extra])
+    assert user.roles == [confined]
+    assert not Membership.objects.filter(team=intake, user=user).exists()
+    assert len(_refusals("roles_refused")) == 4
+
+
 def test_a_role_taken_away_ends_the_memberships_it_allowed(programme):
     """A supervisor demoted to operator leaves planning: its key rotates without him."""
     admin, supervisor = programme.users["admin"], programme.users["supervisor"]
