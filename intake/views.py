@@ -168,6 +168,8 @@ def later_call(request: HttpRequest) -> HttpResponse:
 @permission_required("accounts.manage_watchlist", raise_exception=True)
 def watch_list(request: HttpRequest) -> HttpResponse:
     """Known provocation numbers, names and service numbers, kept only as blind indexes."""
+    if not watchlist.may_keep(request.user):
+        raise PermissionDenied  # a supervisor whose session opens no team key (a puppet)
     error = ""
     if request.method == "POST":
         index = request.POST.get("index", "")
@@ -195,6 +197,8 @@ def watch_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("accounts.manage_watchlist", raise_exception=True)
 def watch_remove(request: HttpRequest, entry_id: int) -> HttpResponse:
+    if not watchlist.may_keep(request.user):
+        raise PermissionDenied
     watchlist.remove(entry_id, actor=request.user)
     return redirect("intake:watch_list")
 

@@ -9,7 +9,7 @@ from audit.log import record as audit
 from cases import workflow
 from cases.models import Case
 from intake.models import WatchEntry
-from vault import blind
+from vault import blind, possession
 from vault.models import BlindIndex
 
 KINDS = [
@@ -23,8 +23,20 @@ class BadEntry(ValueError):
     pass
 
 
+class NoKeys(PermissionError):
+    """The actor's session opens no team key: an account an admin made (a puppet supervisor)
+    flags or unflags nothing until a member or escrow grants him a key."""
+
+
+def may_keep(actor) -> bool:
+    """Whether ``actor`` may change the watch list: the capability and a team key he holds."""
+    return actor.has_perm("accounts.manage_watchlist") and bool(possession.teams_of(actor))
+
+
 @transaction.atomic
 def add(index: str, value: str, *, reference: str, actor) -> int:
+    if not may_keep(actor):
+        raise NoKeys("no team key held")
     if index not in dict(KINDS) or not value.strip():
         raise BadEntry("unknown kind or empty value")
     number = blind.blind_index(index, value)
@@ -44,6 +56,8 @@ def add(index: str, value: str, *, reference: str, actor) -> int:
 
 @transaction.atomic
 def remove(entry_id: int, *, actor) -> None:
+    if not may_keep(actor):
+        raise NoKeys("no team key held")
     deleted, _ = WatchEntry.objects.filter(pk=entry_id).delete()
     if deleted:
         audit("watchlist_removed", actor=actor, object_type="watch_entry", object_id=entry_id)

@@ -128,6 +128,37 @@ def test_admin_makes_a_puppet_supervisor_who_acts_on_nothing_until_granted(
     assert AccessRequest.objects.get(case=planning_case).decided_by == puppet
 
 
+def test_a_puppet_supervisor_cannot_flag_cases_through_the_watch_list(programme, planning_case):
+    """The watch list flags matching cases of every team: an admin's puppet, holding no key,
+    neither sees it nor adds to it nor removes from it, through the view or the domain."""
+    from intake import watchlist
+    from intake.models import WatchEntry
+    from vault import blind
+    from vault.models import BlindIndex
+
+    BlindIndex.objects.create(
+        case=planning_case, name="phone", value=blind.blind_index("phone", "+79990001122")
+    )
+    watchlist.add(
+        "phone", "+7 999 000 11 23", reference="r0", actor=unlocked(programme.users["supervisor"])
+    )
+    entry = WatchEntry.objects.get()
+    puppet = _puppet(programme)
+    client = _client(programme, puppet)
+    assert client.get("/intake/watch-list/").status_code == 403
+    posted = {"index": "phone", "value": "+7 999 000 11 22", "reference": "r1"}
+    assert client.post("/intake/watch-list/", posted).status_code == 403
+    assert client.post(f"/intake/watch-list/{entry.pk}/remove/").status_code == 403
+    unlocked(puppet)
+    with pytest.raises(watchlist.NoKeys):
+        watchlist.add("phone", "+7 999 000 11 22", reference="r1", actor=puppet)
+    with pytest.raises(watchlist.NoKeys):
+        watchlist.remove(entry.pk, actor=puppet)
+    planning_case.refresh_from_db()
+    assert not planning_case.watchlist_match
+    assert list(WatchEntry.objects.values_list("reference", flat=True)) == ["r0"]
+
+
 def test_a_forged_team_key_seal_opens_nothing(programme, planning_case):
     """Anyone who can write the database can seal a random key to a user's public key; it is
     not the team's key (the signed public key does not match), so it gives no access."""

@@ -6,7 +6,7 @@ from audit.models import Event
 from cases.models import Case, CaseLink
 from intake import watchlist
 from intake.questionnaire import current
-from tests.vault.conftest import private_of
+from tests.vault.conftest import private_of, unlocked
 from vault import records
 
 
@@ -133,7 +133,10 @@ def test_a_watch_list_match_flags_the_case_silently(programme):
     from intake import service
 
     watchlist.add(
-        "phone", "+7 999 000 11 22", reference="report 12", actor=programme.users["supervisor"]
+        "phone",
+        "+7 999 000 11 22",
+        reference="report 12",
+        actor=unlocked(programme.users["supervisor"]),
     )
     q = current()
     submission = service.submit(
