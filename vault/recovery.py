@@ -14,13 +14,25 @@ class WrongEscrowKey(Exception):
     pass
 
 
-@transaction.atomic
+class Inactive(Exception):
+    """Recovery for a deactivated user: refused, as a grant by a member is."""
+
+
 def regrant(user, escrow_private: bytes, *, public: bytes) -> dict:
     """Re-seal to ``user``: every live version of his teams' keys, and the data keys of
-    records in restricted cases that name him."""
+    records in restricted cases that name him. A refusal is recorded before the re-grant's own
+    transaction, so it stays on the record."""
     if crypto.public_of(escrow_private) != public:
         audit("escrow_recovery_failed", object_type="user", object_id=user.pk)
         raise WrongEscrowKey("these shares rebuild a key, but not this programme's escrow key")
+    if not user.is_active:  # a leaver's keys were taken (accounts.actions.set_active)
+        audit("escrow_recovery_refused", object_type="user", object_id=user.pk)
+        raise Inactive("a deactivated user is re-granted nothing")
+    return _regrant(user, escrow_private)
+
+
+@transaction.atomic
+def _regrant(user, escrow_private: bytes) -> dict:
     user_public = signing.trusted_public(StaffKey.objects.get(user=user))
     team_keys = 0
     # Every version still sealed to escrow (older ones too, until the team is re-keyed), of

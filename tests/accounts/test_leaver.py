@@ -142,6 +142,20 @@ def test_a_deactivated_member_cannot_be_granted_a_key(programme):
         )
 
 
+def test_escrow_recovery_gives_a_deactivated_leaver_no_key(programme, key_directory):
+    from vault import escrow, recovery
+    from vault.keys import keyring
+
+    officer = programme.users["case_officer"]
+    actions.set_active(actor=programme.users["admin"], user=officer, active=False)
+    assert not TeamKeySeal.objects.filter(user=officer).exists()
+    escrow_private = escrow.combine(key_directory["shares"][:3])
+    with pytest.raises(recovery.Inactive):
+        recovery.regrant(officer, escrow_private, public=keyring().escrow_public)
+    assert not TeamKeySeal.objects.filter(user=officer).exists()
+    assert Event.objects.filter(action="escrow_recovery_refused").exists()
+
+
 def test_the_admin_page_deactivation_ends_every_session_row(programme):
     officer, admin = programme.users["case_officer"], programme.users["admin"]
     laptop, phone = programme.staff.client(officer), programme.staff.client(officer)

@@ -94,7 +94,7 @@ class Command(BaseCommand):
             raise CommandError(f"the shares do not rebuild a key: {error}") from error
         try:
             result = recovery.regrant(target, private, public=keyring().escrow_public)
-        except recovery.WrongEscrowKey as error:
+        except (recovery.WrongEscrowKey, recovery.Inactive) as error:
             raise CommandError(str(error)) from error
         finally:
             del private
