@@ -105,6 +105,17 @@ if PRODUCTION and shared_hosts(CORRIDOR_PORTAL_HOSTS, CORRIDOR_STAFF_HOSTS):
         + ", ".join(shared_hosts(CORRIDOR_PORTAL_HOSTS, CORRIDOR_STAFF_HOSTS))
         + ". List portal names only in CORRIDOR_PORTAL_HOSTS (docs/operations.md)."
     )
+# A portal request is recognised by its exact name (corridor.middleware.on_portal_host); a
+# pattern there would match no portal request yet let Django accept every name it covers, all
+# of them routed to the staff console: the portal's own names would show the staff login.
+_portal_patterns = [h for h in CORRIDOR_PORTAL_HOSTS if h == "*" or h.startswith(".")]
+if PRODUCTION and _portal_patterns:
+    raise ImproperlyConfigured(
+        "CORRIDOR_PORTAL_HOSTS takes exact host names, never a pattern: "
+        + ", ".join(_portal_patterns)
+        + ". A pattern there would serve the staff console on the portal's names "
+        "(docs/operations.md)."
+    )
 ALLOWED_HOSTS = list(dict.fromkeys(CORRIDOR_STAFF_HOSTS + CORRIDOR_PORTAL_HOSTS))
 
 INSTALLED_APPS = [

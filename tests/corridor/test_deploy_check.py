@@ -160,6 +160,15 @@ def test_it_refuses_to_start_when_a_host_is_both_portal_and_staff(staff_hosts):
     assert served.returncode != 0 and "never both" in served.stderr
 
 
+@pytest.mark.parametrize("portal_hosts", ["*", ".example.org", f"{PORTAL},.onion"])
+def test_it_refuses_a_portal_host_pattern_that_would_serve_the_staff_console(portal_hosts):
+    """A portal request is matched by exact name: a pattern in CORRIDOR_PORTAL_HOSTS made Django
+    accept the portal's names and route them all to the staff login."""
+    env = dict(PRODUCTION, CORRIDOR_PORTAL_HOSTS=portal_hosts)
+    result = _run("check", env_overrides=env)
+    assert result.returncode != 0 and "never a pattern" in result.stderr
+
+
 def test_it_refuses_a_key_directory_inside_the_backed_up_folders():
     for inside in (ROOT / "var" / "keys", ROOT / "var" / "media" / "keys"):
         result = _run("check", env_overrides=dict(PRODUCTION, CORRIDOR_KEY_DIR=str(inside)))
