@@ -78,7 +78,12 @@ def link_possible_duplicate(case: Case, other: Case, *, via: str) -> bool:
     dated = {"created_at": at} if at else {}
     _link, created = CaseLink.objects.get_or_create(case=case, other=other, via=via, defaults=dated)
     CaseLink.objects.get_or_create(case=other, other=case, via=via, defaults=dated)
-    if created:
+    if created and other.restricted and not case.restricted:
+        # Told on the restricted case (sealed to its named people), never on the other's
+        # timeline, where "possible duplicate" beside no link would say a restricted case
+        # matched (cases/links.py: no existence oracle).
+        audit("possible_duplicate", object_type="case", object_id=other, other=case.number, via=via)
+    elif created:
         audit(
             "possible_duplicate",
             object_type="case",
@@ -104,6 +109,7 @@ def link_new_case(case: Case, candidates: list[tuple[str, object, str]]) -> int:
         if pairs
         else ()
     )
+    hidden = {other: numbers[other] for other in restricted}
     for other in restricted:
         numbers[other] = ""
     now = timezone.now()
@@ -118,13 +124,15 @@ def link_new_case(case: Case, candidates: list[tuple[str, object, str]]) -> int:
             for via, other in pairs
         ]
     )
+    # A link to a restricted case is told on that case (sealed), not on the new case's
+    # timeline (link_possible_duplicate).
     audit_many(
         [
             pending(
                 "possible_duplicate",
                 object_type="case",
-                object_id=case,
-                other=numbers[other],
+                object_id=hidden[other] if other in restricted else case,
+                other=case.number if other in restricted else numbers[other],
                 via=via,
             )
             for via, other in pairs

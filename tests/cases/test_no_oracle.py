@@ -73,6 +73,27 @@ def test_a_link_to_a_restricted_case_is_not_mentioned_on_the_case_page(programme
     assert world["hidden"].number in html
 
 
+@pytest.mark.parametrize("new", [True, False])
+def test_the_timeline_does_not_say_a_restricted_case_matched(programme, world, new):
+    """The links hid a restricted match, but the new case's timeline said "Possible duplicate
+    found" beside no link and no hint: that alone told the operator a restricted case matched.
+    The event is told on the restricted case instead, sealed to its named people."""
+    from audit.models import Event
+    from cases import workflow
+
+    if new:  # a call with the restricted case's phone number, linked as it is stored
+        mine = _case("Другой Человек", PHONE_RESTRICTED, programme.teams["intake"])
+    else:
+        mine = world["mine"]
+        workflow.link_possible_duplicate(mine, world["hidden"], via="phone")
+    html = _client(programme, "operator").get(f"/cases/{mine.number}/").content.decode()
+    assert "Possible duplicate found" not in html and HINT not in html
+    [event] = Event.objects.filter(action="possible_duplicate", object_id=world["hidden"].number)
+    assert event.sealed is not None and event.detail == {}
+    html = _client(programme, "supervisor").get(f"/cases/{world['hidden'].number}/").content
+    assert "Possible duplicate found" in html.decode()
+
+
 def _nav_duplicates(html) -> str:
     found = re.search(r'href="/cases/queue/duplicates/"[^>]*>[^<]*<span[^>]*>([^<]*)</span>', html)
     return found.group(1) if found else ""
