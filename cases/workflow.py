@@ -3,6 +3,7 @@ runs in a transaction, saves with ``update_fields`` and writes its audit event i
 transaction. (The full state machine arrives with the cases issue; intake needs these.)"""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from cases.models import Alert, Case, CaseLink
 from cases.numbering import next_case_number
 from cases.states import NO_KEYS, TransitionRefused, move
 from vault import records
-from vault.possession import teams_of
+from vault.possession import named_cases_of, teams_of
 
 __all__ = ["NO_KEYS", "TransitionRefused"]  # re-exported: callers catch it from here
 
@@ -211,11 +212,21 @@ def raise_alerts(case: Case, *, field_units: list[Team]) -> int:
     return len(made)
 
 
+def _alerts_for(user) -> Q:
+    """The alerts of the teams whose key the user holds, except that a duress alert of a
+    restricted case (it names the case) goes only to the people the case names and who hold
+    it, whatever their team: its team's other members must not learn of it."""
+    restricted_duress = Q(kind=Alert.Kind.DURESS, case__restricted=True)
+    return (Q(team_id__in=sorted(teams_of(user))) & ~restricted_duress) | (
+        restricted_duress & Q(case_id__in=sorted(named_cases_of(user)))
+    )
+
+
 def open_alerts(user) -> list[Alert]:
     """Alerts of the teams whose key the user holds in this request (vault/possession.py): an
     alert names a case, so a membership row alone shows none."""
     return list(
-        Alert.objects.filter(team_id__in=sorted(teams_of(user)), acknowledged_at=None)
+        Alert.objects.filter(_alerts_for(user), acknowledged_at=None)
         .select_related("case", "team")
         .order_by("-created_at")[:50]
     )
@@ -225,7 +236,7 @@ def open_alerts(user) -> list[Alert]:
 def acknowledge_alert(alert_id: int, *, actor) -> bool:
     alert = (
         Alert.objects.select_for_update()
-        .filter(pk=alert_id, team_id__in=sorted(teams_of(actor)), acknowledged_at=None)
+        .filter(_alerts_for(actor), pk=alert_id, acknowledged_at=None)
         .first()
     )
     if alert is None:

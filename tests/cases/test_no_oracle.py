@@ -94,6 +94,22 @@ def test_the_timeline_does_not_say_a_restricted_case_matched(programme, world, n
     assert "Possible duplicate found" in html.decode()
 
 
+def test_a_duress_alert_of_a_restricted_case_reaches_only_its_named_people(programme, world):
+    """The duress alert names its case: raised for the restricted case's team, it showed the
+    number (and the duress) on the dashboard of every team member, named or not."""
+    from cases.models import Alert
+
+    hidden = world["hidden"]
+    service.duress_effects_now(hidden)
+    alert = Alert.objects.get(case=hidden, kind="duress")
+    operator = _client(programme, "operator")
+    assert hidden.number not in operator.get("/").content.decode()
+    operator.post(f"/cases/alerts/{alert.pk}/acknowledge/")
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is None
+    assert hidden.number in _client(programme, "supervisor").get("/").content.decode()
+
+
 def _nav_duplicates(html) -> str:
     found = re.search(r'href="/cases/queue/duplicates/"[^>]*>[^<]*<span[^>]*>([^<]*)</span>', html)
     return found.group(1) if found else ""
