@@ -159,9 +159,14 @@ def _set_roles(*, actor: User | None, user: User, roles: list[str]) -> None:
         if membership.team.kind not in allowed:
             remove_member(actor=actor, team=membership.team, user=user)
     if current and not wanted:  # his last role is gone: he is a leaver
-        user.session_epoch += 1
-        user.save(update_fields=["session_epoch"])
-        _take_keys(actor=actor, user=user, reason="last_role_removed")
+        reason = "last_role_removed"
+    elif team_kinds_for(current) and not allowed:  # now only auditor or admin: keyless
+        reason = "keyless_roles"
+    else:
+        return
+    user.session_epoch += 1
+    user.save(update_fields=["session_epoch"])
+    _take_keys(actor=actor, user=user, reason=reason)
 
 
 @transaction.atomic

@@ -116,6 +116,19 @@ def test_removing_the_last_role_takes_the_keys_too(programme, officer_named):
     assert Event.objects.get(action="leaver_keys_revoked").detail["reason"] == "last_role_removed"
 
 
+@pytest.mark.parametrize("keyless", ["auditor", "admin"])
+def test_a_named_officer_made_auditor_keeps_no_data_key(programme, officer_named, keyless):
+    """Moved to a role that holds no key, he left his teams, but stayed named on the restricted
+    case with his copies of its data keys: his password and a copy of the database opened it."""
+    officer, restricted = officer_named
+
+    def make_keyless(admin, user):
+        actions.set_roles(actor=admin, user=user, roles=[keyless])
+
+    _leave_and_check(programme, officer, restricted, make_keyless)
+    assert Event.objects.get(action="leaver_keys_revoked").detail["reason"] == "keyless_roles"
+
+
 def test_changing_one_role_of_several_takes_no_key(programme):
     officer = programme.users["case_officer"]
     actions.set_roles(
