@@ -14,6 +14,7 @@ from accounts import second_factor, session_store
 from accounts.models import BackupCodeDevice, Membership, Team, TOTPDevice, User
 from accounts.roles import (
     KEYLESS_ROLES,
+    ROLE_CAPABILITIES,
     Role,
     WrongRoleForKey,
     may_hold,
@@ -163,10 +164,19 @@ def _set_roles(*, actor: User | None, user: User, roles: list[str]) -> None:
     elif team_kinds_for(current) and not allowed:  # now only auditor or admin: keyless
         reason = "keyless_roles"
     else:
+        if _sees_cases(current) and not _sees_cases(wanted):
+            # Only people whose roles see cases may be named on a restricted one (cases/
+            # restriction.candidates): a field liaison or finance officer keeps no copy of
+            # its data keys.
+            restriction.unname_leaver(user, actor=actor)
         return
     user.session_epoch += 1
     user.save(update_fields=["session_epoch"])
     _take_keys(actor=actor, user=user, reason=reason)
+
+
+def _sees_cases(roles) -> bool:
+    return any("view_team_cases" in ROLE_CAPABILITIES.get(r, ()) for r in roles)
 
 
 @transaction.atomic

@@ -129,6 +129,20 @@ def test_a_named_officer_made_auditor_keeps_no_data_key(programme, officer_named
     assert Event.objects.get(action="leaver_keys_revoked").detail["reason"] == "keyless_roles"
 
 
+@pytest.mark.parametrize("role", ["finance_officer", "field_liaison"])
+def test_a_named_officer_moved_to_a_role_that_sees_no_case_keeps_no_data_key(
+    programme, officer_named, role
+):
+    """Moved to finance (or the field), he may hold that team's key, but not stay named on a
+    restricted case with copies of its identity data keys."""
+    officer, restricted = officer_named
+    assert RecordKey.objects.filter(user=officer).exists()  # control
+    actions.set_roles(actor=programme.users["admin"], user=officer, roles=[role])
+    assert not RecordKey.objects.filter(user=officer).exists()
+    assert not restricted.grants.filter(user=officer).exists()
+    assert Event.objects.filter(action="case_unnamed", object_id=restricted.number).exists()
+
+
 def test_changing_one_role_of_several_takes_no_key(programme):
     officer = programme.users["case_officer"]
     actions.set_roles(
