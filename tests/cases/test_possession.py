@@ -83,7 +83,9 @@ def test_admin_makes_a_puppet_supervisor_who_acts_on_nothing_until_granted(
     assert "No case of your teams matches." in found
     assert f'name="case" value="{number}"' not in found
     assert client.post(later, {"case": number, "note": "x"}).status_code == 404
-    assert client.post(f"/intake/hotline/{number}/duress/", {"choice": "0"}).status_code == 404
+    # (The duress URL takes the case from a grant, never from the URL: none, nothing set.)
+    client.post("/intake/hotline/duress/", {"grant": "", "choice": "0"})
+    assert not Event.objects.filter(action="duress_word_set").exists()
     # He cannot act on it: every action URL is "not found" and nothing changes.
     for url, data in [
         (f"/cases/{number}/move/screen/", {}),
