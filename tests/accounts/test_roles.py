@@ -66,3 +66,22 @@ def test_it_gives_an_outsider_nothing(db, staff):
 def test_field_liaison_and_finance_cannot_see_cases(db, staff):
     for role in (Role.FIELD_LIAISON, Role.FINANCE_OFFICER, Role.AUDITOR, Role.ADMIN):
         assert not staff.persona(role).has_perm("accounts.view_team_cases"), role
+
+
+def test_createsuperuser_makes_an_account_with_no_capability(db, monkeypatch):
+    """Django's createsuperuser flags an account that ModelBackend gives every permission, an
+    admin and a supervisor in one, beside the role table and without an audit event."""
+    from django.core.management import call_command
+
+    from accounts import actions
+    from accounts.models import User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-enough-password-1")
+    call_command("createsuperuser", username="root", email="", interactive=False, verbosity=0)
+    root = User.objects.get(username="root")
+    assert root.is_superuser  # the flag is set, and grants nothing
+    assert not any(root.has_perm(f"accounts.{c}") for c in CAPABILITIES)
+    assert root.get_all_permissions() == set() and not root.has_module_perms("accounts")
+    actions.set_roles(actor=None, user=root, roles=["supervisor"])
+    root = User.objects.get(pk=root.pk)
+    assert not root.has_perm("accounts.manage_staff") and root.has_perm("accounts.assign_cases")
