@@ -117,9 +117,15 @@ def team_kinds_for(roles) -> frozenset[str]:
     return frozenset().union(*(ROLE_TEAM_KINDS.get(r, frozenset()) for r in roles))
 
 
+def held_kinds(roles) -> frozenset[str]:
+    """The kinds of team key these roles let a user hold *now*: none at all for a combination
+    ``set_roles`` refuses (an account that got it another way, or before the refusal)."""
+    return frozenset() if refused_combination(roles) else team_kinds_for(roles)
+
+
 def may_hold(user, kind: str) -> bool:
     """Whether ``user``'s current roles allow a team key of ``kind``."""
-    return kind in team_kinds_for(user.roles)
+    return kind in held_kinds(user.roles)
 
 
 def refused_combination(roles) -> bool:

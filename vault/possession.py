@@ -32,7 +32,7 @@ from functools import cached_property
 
 from django.http import HttpRequest
 
-from accounts.roles import team_kinds_for
+from accounts.roles import held_kinds
 from vault import crypto, sessions, signing
 
 ATTRIBUTE = "vault_possession"
@@ -58,7 +58,7 @@ class Possession:
         private = self.private
         if private is None or self._user.pk is None:
             return {}
-        kinds = team_kinds_for(self._user.roles)
+        kinds = held_kinds(self._user.roles)
         if not kinds:
             return {}
         seals = TeamKeySeal.objects.filter(

@@ -8,6 +8,7 @@ from accounts import actions
 from accounts.models import Membership, Team
 from accounts.roles import ROLE_TEAM_KINDS, Role, WrongRoleForKey
 from audit.models import Event
+from cases import access
 from tests.vault.conftest import private_of
 from vault import escrow, recovery
 from vault import teams as team_keys
@@ -159,6 +160,27 @@ def test_a_field_liaison_made_also_an_operator_does_not_enter_an_intake_team(pro
     assert user.roles == [confined]
     assert not Membership.objects.filter(team=intake, user=user).exists()
     assert len(_refusals("roles_refused")) == 4
+
+
+def test_an_account_already_combining_field_and_intake_roles_holds_no_key(programme):
+    """A field liaison role given beside operator outside set_roles (a group row, or before
+    the refusal): his keys count for nothing and nobody can grant him one."""
+    from django.contrib.auth.models import Group
+
+    from tests.vault.conftest import make_case, unlocked
+    from vault import possession
+
+    operator, intake = programme.users["operator"], programme.teams["intake"]
+    case = make_case(intake)
+    assert access.holds(unlocked(operator), case)  # control
+    operator.groups.add(Group.objects.get(name="field_liaison"))
+    operator = type(operator).objects.get(pk=operator.pk)
+    assert possession.teams_of(unlocked(operator)) == frozenset()
+    assert not access.holds(operator, case)
+    holder = programme.users["supervisor"]
+    TeamKeySeal.objects.filter(user=operator).delete()
+    with pytest.raises(WrongRoleForKey):
+        team_keys.grant(intake, operator, actor=holder, actor_private=private_of(holder))
 
 
 def test_a_role_taken_away_ends_the_memberships_it_allowed(programme):
