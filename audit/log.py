@@ -28,6 +28,13 @@ KEY_OPERATIONS = frozenset(
         "team_key_rotated",
         "team_rekeyed",
         "escrow_recovery",
+        # A user's key pair made or replaced (his grants dropped), data keys sealed to the
+        # people named on a restricted case, an escort task's keys destroyed.
+        "staff_key_created",
+        "staff_key_replaced",
+        "case_restricted",
+        "case_resealed",
+        "escort_task_keys_deleted",
     }
 )
 _LINK = b"corridor-audit"  # BLAKE2b personalisation of the keyed links

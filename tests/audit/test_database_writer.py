@@ -119,6 +119,37 @@ def test_a_key_operation_keeps_a_checkpoint_at_once(
         _verify()
 
 
+@pytest.mark.parametrize("operation", ["case_restricted", "staff_key_replaced"])
+def test_deleting_a_restriction_or_key_replacement_is_caught_at_once(
+    programme, audit_checkpoints, django_capture_on_commit_callbacks, operation
+):
+    """Naming people on a restricted case seals data keys to them; a password reset replaces
+    a key pair and drops its grants: both are key operations, checkpointed at once, so a
+    database writer cannot delete them in the hour before the timer's checkpoint."""
+    from accounts import actions
+    from tests.vault.conftest import make_case, private_of
+    from vault import records
+
+    supervisor = programme.users["supervisor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        if operation == "case_restricted":
+            case = make_case(programme.teams["planning"])
+            records.restrict(
+                case, [supervisor], actor=supervisor, actor_private=private_of(supervisor)
+            )
+        else:
+            actions.reset_password(actor=programme.users["admin"], user=supervisor)
+    done = Event.objects.get(action=operation)
+    lines = checkpoint.read(audit_checkpoints.read_text().splitlines(), "kept")
+    assert lines and lines[-1].seq >= done.seq
+    _raw("DELETE FROM audit_event WHERE seq >= %s", [done.seq])
+    ChainHead.objects.filter(pk=1).update(
+        seq=done.seq - 1, hash=Event.objects.get(seq=done.seq - 1).hash
+    )
+    with pytest.raises(CommandError, match="does not match checkpoint"):
+        _verify()
+
+
 def test_a_username_swap_is_caught(chain):
     alice, bob = chain
     assert Event.objects.filter(actor=alice).first().actor_name == "alice"
