@@ -13,6 +13,8 @@
                                  row is deleted with its work (corridor/outbox.py)
     corridor questionnaire check [FILE]
                                  validate a questionnaire definition
+    corridor procedures check [FOLDER]
+                                 validate the exit procedures and planning settings
     corridor <command> ...       any other management command (migrate, check, ...)
 
 Each operation lives in the app that owns it; ``corridor <command> --help`` shows its rule.

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "cases",
     "vault",
     "intake",
+    "planning",
     "django_tasks",
     "django_tasks_db",
 ]
