@@ -32,6 +32,7 @@ KINDS = {
     "reply": gettext_lazy("Message to the applicant"), "phrase": gettext_lazy("Recognition phrase"),
     "dates": gettext_lazy("Dates"), "attachment": gettext_lazy("Attachment"),
     "note": gettext_lazy("Note"), "task": gettext_lazy("Escort task"),
+    "plan": gettext_lazy("Exit plan"),
 }  # fmt: skip
 
 

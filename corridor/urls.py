@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("keys/", include("vault.urls")),
     path("intake/", include("intake.urls")),
+    path("planning/", include("planning.urls")),
     # Language switch: a plain POST form, works without JavaScript.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Screenshots of the planning pages (docs/planning.md): a throwaway demo database, a real
+server, Debian's Chromium. Writes docs/screenshots/planning-*.png; touches nothing else.
+
+    .venv/bin/python scripts/screenshots_planning.py
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import screenshots as base  # noqa: E402  (the README's script: server and login helpers)
+
+OUT = base.OUT
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="corridor-plan-shots-")
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp}/demo.sqlite3",
+        DJANGO_SETTINGS_MODULE="corridor.settings",
+        CORRIDOR_KEY_DIR=f"{tmp}/keys",
+        CORRIDOR_DEMO_LOGINS=f"{tmp}/demo-logins.json",
+    )
+    base.corridor("migrate", "-v", "0", env=env)
+    base.corridor("keys", "init", env=env)
+    demo = base.corridor("demo", env=env)
+    creds = {
+        m[0]: (m[1], m[2].split())
+        for m in re.findall(r"^\s+(\w+)\s+(\S+)\s+[A-Z2-7]{32}\s+(.+)$", demo, re.M)
+    }
+    server = subprocess.Popen(
+        [str(base.ROOT / ".venv/bin/corridor"), "serve", f"127.0.0.1:{base.PORT}", "--noreload"],
+        env=env,
+        cwd=base.ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = base.BASE
+    try:
+        base.wait_for_server()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True, args=base.ARGS
+            )
+
+            def session(lang: str, width: int = 1200, height: int = 900):
+                context = browser.new_context(viewport={"width": width, "height": height})
+                context.add_cookies([{"name": "corridor_language", "value": lang, "url": url}])
+                return context.new_page()
+
+            def login(page, who: str) -> None:
+                password, codes = creds[who]
+                page.goto(url + "/login/")
+                page.fill("#id_username", who)
+                page.fill("#id_password", password)
+                page.fill("#id_code", codes.pop(0))
+                page.click("button.primary")
+                page.wait_for_url(url + "/")
+
+            page = session("en")
+            login(page, "officer")
+            page.goto(url + "/cases/")
+            page.click("table.list tr:has-text('Planning') a >> nth=0")
+            number = page.url.rstrip("/").rsplit("/", 1)[-1]
+            page.goto(f"{url}/planning/cases/{number}/plan/")
+            kyiv = ZoneInfo("Europe/Kyiv")
+            start = (datetime.now(kyiv) + timedelta(days=1)).replace(
+                hour=5, minute=30, second=0, microsecond=0
+            )
+            page.select_option("#id_procedure", "drone_escort")
+            page.fill("#id_point", "37U DP 26193 82919")
+            page.fill("#id_point_description", "разрушенная водонапорная башня у дороги")
+            # a window too short, to show the error naming the field
+            page.fill("#id_window_start", start.strftime("%Y-%m-%dT%H:%M"))
+            page.fill("#id_window_end", (start + timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M"))
+            page.fill("#id_fallback_start", (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+            page.fill(
+                "#id_fallback_end",
+                (start + timedelta(hours=2, minutes=40)).strftime("%Y-%m-%dT%H:%M"),
+            )
+            page.fill("#id_signal", "белая повязка на левой руке")
+            page.fill("#id_code_word", "Ромашка")
+            page.select_option("#id_field_unit", label="Field unit 1")
+            page.uncheck("#id_family_first")
+            page.click("button.primary")
+            page.screenshot(path=OUT / "planning-plan-error.png", full_page=True)
+            page.fill("#id_window_end", (start + timedelta(minutes=40)).strftime("%Y-%m-%dT%H:%M"))
+            page.click("button.primary")
+            page.screenshot(path=OUT / "planning-plan.png", full_page=True)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"screenshots written to {OUT.relative_to(base.ROOT)}/")
+
+
+if __name__ == "__main__":
+    main()
