@@ -37,15 +37,22 @@ NO_KEYS = _("Your keys do not open this case.")
 
 
 def plan_has_point_and_window(case: Case) -> str | None:
-    """Scheduling needs an approved plan with a point and a window. Exit plans arrive with the
-    planning app; until then this refuses, so no case can be scheduled without one."""
-    return str(_("There is no approved plan with a point and a window yet."))
+    """Scheduling needs a second-person approved instruction with a point and a window for the
+    current plan, and an escort task for its field unit (planning/readiness.py)."""
+    from planning.readiness import plan_blocker
+
+    reason = plan_blocker(case)
+    return str(reason) if reason else None
 
 
 def family_is_safe(case: Case) -> str | None:
-    """A plan marked "family first" needs every relative marked safe. Relatives arrive with the
-    family app; until then this refuses."""
-    return str(_("The family's relocation cannot be confirmed yet."))
+    """A plan marked "family first" (the default) needs every relative marked safe. Relatives
+    arrive with the family app; until then only a plan without "family first" passes
+    (planning/readiness.py), so this refuses by default."""
+    from planning.readiness import family_blocker
+
+    reason = family_blocker(case)
+    return str(reason) if reason else None
 
 
 def not_restricted_without_names(case: Case) -> str | None:

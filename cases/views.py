@@ -14,7 +14,7 @@ from cases.links import shown_links
 from cases.pages import page_of
 from intake import questionnaire
 from vault import records, sessions
-from vault.policy import POLICY
+from vault.policy import PLAN, POLICY
 
 
 @require_GET
@@ -32,7 +32,7 @@ KINDS = {
     "reply": gettext_lazy("Message to the applicant"), "phrase": gettext_lazy("Recognition phrase"),
     "dates": gettext_lazy("Dates"), "attachment": gettext_lazy("Attachment"),
     "note": gettext_lazy("Note"), "task": gettext_lazy("Escort task"),
-    "plan": gettext_lazy("Exit plan"),
+    "plan": gettext_lazy("Exit plan"), "instruction": gettext_lazy("Instruction"),
 }  # fmt: skip
 
 
@@ -44,8 +44,12 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     locked_session = not sessions.is_unlocked(request)
     for name, rule in POLICY.items():
         entries = []
-        # A restricted case's audit key is a record too, but no page shows a key.
-        listed = case.records.filter(compartment=name).exclude(kind=records.AUDIT_KEY)
+        # A restricted case's audit key is a record too, but no page shows a key; plans and
+        # instructions are read on the planning pages (linked above), not here.
+        hidden = (
+            (records.AUDIT_KEY, "plan", "instruction") if name == PLAN else (records.AUDIT_KEY,)
+        )
+        listed = case.records.filter(compartment=name).exclude(kind__in=hidden)
         for record in listed.order_by("created_at"):
             # Restricted: the plain column holds the year; a message's true time is sealed.
             entry = {"record": record, "kind": KINDS.get(record.kind, record.kind), "at": None}

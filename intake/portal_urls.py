@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from intake import portal_views as views
+from planning import portal_views as planning_views
 
 app_name = "portal"
 urlpatterns = [
@@ -28,4 +29,5 @@ urlpatterns = [
     # Switching the language needs no token, so that a page with only this form (the home
     # page after logout) sets no cookie; a forged switch changes nothing but the language.
     path("language/", login_not_required(csrf_exempt(set_language)), name="language"),
+    path("inbox/check-code/", planning_views.check_code, name="check_code"),
 ]

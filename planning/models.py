@@ -2,6 +2,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Plan(models.Model):
@@ -40,3 +41,44 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"plan of {self.case_id}"
+
+
+class Instruction(models.Model):
+    """An instruction rendered from the plan's procedure in the applicant's language. Its text,
+    code and phrase are sealed (``record``, PLAN compartment); ``signature`` is the programme's
+    Ed25519 signature over its canonical statement, so the record of what was sent is
+    tamper-evident. An operational one (point, window or signal) is released only when a
+    second person, not its author, approves it; releasing delivers it as an operational
+    message (``message``) that expires after its window."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        RELEASED = "released", _("Released")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="instructions")
+    plan_version = models.PositiveIntegerField()
+    operational = models.BooleanField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    record = models.OneToOneField(
+        "vault.Record", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signature = models.BinaryField(max_length=64)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    message = models.OneToOneField(
+        "cases.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["case", "status"], name="instruction_case_status")]
+
+    def __str__(self) -> str:
+        return f"instruction {self.pk}"

@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.log import record as audit
 from cases import access
 from cases.states import TransitionRefused
-from planning import plans, points, times
+from planning import instructions, plans, points, readiness, times
 from planning.forms import PlanForm, initial_from
+from planning.models import Instruction
 from vault import records, sessions
 
 
@@ -74,3 +77,133 @@ def _context(case, plan, current, form) -> dict:
         "form": form,
         "editable": case.status == case.Status.PLANNING,
     }
+
+
+# --- instructions ----------------------------------------------------------------------------
+
+
+def _private(request):
+    return sessions.private_key(request)
+
+
+@require_http_methods(["GET"])
+def instruction_list(request: HttpRequest, number: str) -> HttpResponse:
+    """The case's instructions; each decrypted only for a user whose keys open it."""
+    if not (plans.can_plan(request.user) or request.user.has_perm("accounts.approve_instructions")):
+        raise Http404
+    case = access.case_for_user(request.user, number)
+    unlocked = sessions.is_unlocked(request)
+    rows = []
+    for instruction in case.instructions.select_related("record", "created_by", "approved_by"):
+        content, genuine = None, None
+        if (
+            unlocked
+            and instruction.record is not None
+            and records.can_open(request.user, instruction.record)
+        ):
+            values = records.open(request, instruction.record)
+            content, genuine = values.get("content"), instructions.verify(instruction, values)
+        rows.append({"instruction": instruction, "content": content, "genuine": genuine})
+    return render(
+        request,
+        "planning/instructions.html",
+        {
+            "case": case,
+            "rows": rows,
+            "can_draft": plans.can_plan(request.user) and case.status in instructions.DRAFT_STATES,
+            "ready": readiness.plan_blocker(case),
+        },
+    )
+
+
+@require_POST
+def instruction_draft(request: HttpRequest, number: str) -> HttpResponse:
+    if not plans.can_plan(request.user):
+        raise Http404
+    case = access.case_for_user(request.user, number)
+    try:
+        instructions.draft(case, actor=request.user, actor_private=_private(request))
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except sessions.Locked:
+        messages.error(request, _("Your session holds no key. Log out and in again."))
+    else:
+        messages.success(request, _("Instruction drafted. It waits for approval."))
+    return redirect("planning:instructions", number=case.number)
+
+
+@require_POST
+def instruction_release(request: HttpRequest, number: str, instruction_id) -> HttpResponse:
+    if not (plans.can_plan(request.user) or request.user.has_perm("accounts.approve_instructions")):
+        raise Http404
+    case = access.case_for_user(request.user, number)
+    instruction = get_object_or_404(case.instructions, pk=instruction_id)
+    try:
+        instructions.release(instruction, actor=request.user, actor_private=_private(request))
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except sessions.Locked:
+        messages.error(request, _("Your session holds no key. Log out and in again."))
+    else:
+        messages.success(request, _("Instruction approved and delivered."))
+    return redirect("planning:instructions", number=case.number)
+
+
+@require_http_methods(["GET"])
+def instruction_script(request: HttpRequest, number: str, instruction_id) -> HttpResponse:
+    """The hotline read-out of a released instruction (operators and planners of the case)."""
+    if not request.user.has_perm("accounts.record_intake"):
+        raise Http404
+    case = access.case_for_user(request.user, number)
+    instruction = get_object_or_404(
+        case.instructions.select_related("message__record"),
+        pk=instruction_id,
+        status=Instruction.Status.RELEASED,
+    )
+    record = instruction.message.record if instruction.message else None
+    if record is None or not sessions.is_unlocked(request):
+        raise Http404
+    if not records.can_open(request.user, record):
+        return render(request, "planning/script.html", {"case": case, "locked": True})
+    values = records.open(request, record)
+    lines = values["text"].split("\n")
+    return render(
+        request,
+        "planning/script.html",
+        {
+            "case": case,
+            "instruction": instruction,
+            "title": lines[0],
+            "steps": [line for line in lines[1:] if line.strip()],
+            "code": values.get("code"),
+        },
+    )
+
+
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def check_code(request: HttpRequest) -> HttpResponse:
+    """The hotline checks a code a caller reads from a note, for a case the operator can see.
+    There is no public verifier: only here and inside the applicant's codename session."""
+    if not request.user.has_perm("accounts.record_intake"):
+        raise Http404
+    result, number = None, request.POST.get("number", "").strip()[:20]
+    if request.method == "POST":
+        case = access.case_for_user(request.user, number)
+        private = _private(request) if sessions.is_unlocked(request) else None
+        if private is None:
+            messages.error(request, _("Your session holds no key. Log out and in again."))
+            return redirect("planning:check_code")
+
+        def opener(record):
+            return records.decrypt(record, records.data_key(request.user, private, record))
+
+        result = instructions.code_matches(case.pk, request.POST.get("code", ""), opener=opener)
+        audit(
+            "instruction_code_checked",
+            actor=request.user,
+            object_type="case",
+            object_id=case.number,
+            matched=result,
+        )
+    return render(request, "planning/check_code.html", {"result": result, "number": number})

@@ -35,6 +35,17 @@ def main() -> None:
     base.corridor("migrate", "-v", "0", env=env)
     base.corridor("keys", "init", env=env)
     demo = base.corridor("demo", env=env)
+    # Throwaway database only: move the demo's portal case (whose codename the demo prints)
+    # on to planning, so that its instruction can be shown in the portal inbox too.
+    number = base.corridor(
+        "shell",
+        "-c",
+        "from cases.models import Case; c = Case.objects.filter(channel='portal')"
+        ".order_by('created_at').first(); Case.objects.filter(pk=c.pk)"
+        ".update(status='planning', unverified=False); print(c.number)",
+        env=env,
+    ).split()[-1]
+    codename = re.search(r"Demo codename with a staff reply waiting: (.+)$", demo, re.M).group(1)
     creds = {
         m[0]: (m[1], m[2].split())
         for m in re.findall(r"^\s+(\w+)\s+(\S+)\s+[A-Z2-7]{32}\s+(.+)$", demo, re.M)
@@ -70,9 +81,6 @@ def main() -> None:
 
             page = session("en")
             login(page, "officer")
-            page.goto(url + "/cases/")
-            page.click("table.list tr:has-text('Planning') a >> nth=0")
-            number = page.url.rstrip("/").rsplit("/", 1)[-1]
             page.goto(f"{url}/planning/cases/{number}/plan/")
             kyiv = ZoneInfo("Europe/Kyiv")
             start = (datetime.now(kyiv) + timedelta(days=1)).replace(
@@ -98,6 +106,26 @@ def main() -> None:
             page.fill("#id_window_end", (start + timedelta(minutes=40)).strftime("%Y-%m-%dT%H:%M"))
             page.click("button.primary")
             page.screenshot(path=OUT / "planning-plan.png", full_page=True)
+            page.goto(f"{url}/planning/cases/{number}/instructions/")
+            page.click("button.primary")
+            page.screenshot(path=OUT / "planning-instruction-pending.png", full_page=True)
+            page = session("en")
+            login(page, "supervisor")
+            page.goto(f"{url}/planning/cases/{number}/instructions/")
+            page.click("button.primary")
+            page.screenshot(path=OUT / "planning-instruction-released.png", full_page=True)
+            portal = browser.new_context(
+                java_script_enabled=False, viewport={"width": 420, "height": 860}
+            ).new_page()
+            portal.goto(url + "/portal/login/")
+            portal.fill("input[name=codename]", codename)
+            portal.click("button.primary")
+            portal.screenshot(path=OUT / "planning-portal-instruction.png", full_page=True)
+            code = re.search(r"\d{3}-\d{3}", portal.inner_text("article.operational")).group(0)
+            portal.goto(url + "/portal/inbox/check-code/")
+            portal.fill("#code", code)
+            portal.click("button.primary")
+            portal.screenshot(path=OUT / "planning-portal-check-code.png", full_page=True)
             browser.close()
     finally:
         server.terminate()

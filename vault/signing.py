@@ -83,3 +83,18 @@ def trusted_public(key) -> bytes:
     if not good:
         raise ForgedKey("a public key in the database is not signed by this programme")
     return bytes(key.public_key)
+
+
+# Instructions (planning/instructions.py): the record of what was sent to an applicant. The
+# prefix keeps an instruction signature from passing as a key statement or a checkpoint.
+_INSTRUCTION = b"corridor-instruction-v1\n"
+
+
+def sign_instruction(statement: bytes) -> bytes:
+    """Sign the canonical statement of an instruction (planning.instructions.statement)."""
+    return sign(_INSTRUCTION + statement)
+
+
+def verify_instruction(statement: bytes, signature: bytes) -> bool:
+    """Whether the programme signed exactly this instruction statement."""
+    return verify(_INSTRUCTION + statement, signature)

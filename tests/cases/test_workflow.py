@@ -56,8 +56,8 @@ def test_scheduling_needs_a_plan_and_a_safe_family(programme):
     case = make_case(programme.teams["planning"], status=Case.Status.PLANNING)
     with translation.override("en"), pytest.raises(states.TransitionRefused) as refusal:
         states.move(case, "schedule", actor=programme.users["case_officer"])
-    assert "plan" in str(refusal.value.message)
-    assert states.family_is_safe(case)  # refuses until the family app exists
+    assert "approved instruction" in str(refusal.value.message)  # planning/readiness.py
+    assert states.family_is_safe(case)  # refuses by default (tests/planning)
 
 
 def test_the_diagram_in_docs_is_current():

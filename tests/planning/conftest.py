@@ -69,3 +69,28 @@ def form_data(values: dict) -> dict:
             data[key] = value
     data["point"] = f"{values['lat']}, {values['lon']}"
     return data
+
+
+@pytest.fixture
+def applicant(programme):
+    """A real portal application (codename, phrase, applicant key), moved on to planning."""
+    from intake import service
+    from intake.questionnaire import current
+
+    submission = service.submit(
+        current(),
+        {"who": "serviceman", "name": "Иван Сидоренко", "situation": "front"},
+        channel=Case.Channel.PORTAL,
+        language="ru",
+        with_codename=True,
+    )
+    case = submission.case
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.PLANNING, unverified=False)
+    case.refresh_from_db()
+    return submission
+
+
+def unlocked(user):
+    from tests.vault.conftest import private_of
+
+    return private_of(user)
