@@ -9,6 +9,8 @@ NAVIGATION = [
     ("cases:triage", _("Triage"), "accounts.triage_portal"),
     ("intake:hotline", _("Hotline"), "accounts.record_intake"),
     ("intake:watch_list", _("Watch list"), "accounts.manage_watchlist"),
+    ("planning:field", _("Field console"), "accounts.run_escort_tasks"),
+    ("planning:check_code", _("Check a code"), "accounts.record_intake"),
     ("audit:events", _("Audit log"), "accounts.view_audit_log"),
     ("accounts:staff", _("Staff"), "accounts.manage_staff"),
     ("accounts:teams", _("Teams"), "accounts.manage_teams"),

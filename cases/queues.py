@@ -33,9 +33,11 @@ OPEN = ~Q(status__in=[S.CLOSED, S.REJECTED, S.WITHDRAWN])
 
 
 def window_passed_without_report(now) -> Q:
-    """Scheduled or under way, the exit window is over and no field report came. Windows live
-    in planning's escort tasks, which do not exist yet."""
-    return NOTHING
+    """Scheduled or under way, the last exit window is over and the field unit has not reported
+    an end (handed over or aborted): planning's escort tasks (planning/queues.py)."""
+    from planning.queues import window_passed_without_report as passed
+
+    return passed(now)
 
 
 def capture_card_due(now) -> Q:
@@ -45,8 +47,10 @@ def capture_card_due(now) -> Q:
 
 
 def window_today(now) -> Q:
-    """A scheduled exit whose window opens today (planning's escort tasks)."""
-    return NOTHING
+    """A scheduled exit whose window opens today, Kyiv time (planning/queues.py)."""
+    from planning.queues import window_today as today
+
+    return today(now)
 
 
 # --- the queues ----------------------------------------------------------------------------

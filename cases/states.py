@@ -104,6 +104,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("compromise", _("Mark compromised"), (*ACTIVE, S.DORMANT), S.COMPROMISED,
                "screen_cases"),
     Transition("fail", _("Mark failed"), (S.SCHEDULED, S.IN_PROGRESS), S.FAILED, "plan_exits"),
+    # The field unit's reports (planning/field.py checks that the liaison runs this case's task)
+    Transition("field_start", _("En route (field unit)"), (S.SCHEDULED,), S.IN_PROGRESS,
+               "run_escort_tasks"),
+    Transition("field_receive", _("Handed over (field unit)"), (S.IN_PROGRESS,), S.RECEIVED,
+               "run_escort_tasks"),
+    Transition("field_abort", _("Aborted by the field unit"), (S.SCHEDULED, S.IN_PROGRESS),
+               S.PLANNING, "run_escort_tasks"),
 )  # fmt: skip
 BY_NAME = {t.name: t for t in TRANSITIONS}
 
@@ -117,6 +124,16 @@ def allowed(case: Case, user) -> list[Transition]:
     ]
 
 
+def _may_act_on(actor, case: Case, transition: Transition) -> bool:
+    """The field unit's reports need the key of the field unit whose active escort task this
+    case has (planning/escort.py); every other step needs the case (cases/access.py)."""
+    if transition.capability == "run_escort_tasks":
+        from planning.escort import runs_task_of
+
+        return runs_task_of(actor, case)
+    return holds(actor, case)
+
+
 @transaction.atomic
 def move(case: Case, name: str, *, actor) -> Case:
     """Apply transition ``name``, or raise TransitionRefused with a reason to show."""
@@ -128,7 +145,7 @@ def move(case: Case, name: str, *, actor) -> Case:
         raise TransitionRefused(_("This step is not possible from the case's current state."))
     if not actor.has_perm(f"accounts.{transition.capability}"):
         raise TransitionRefused(_("Your role does not allow this step."))
-    if not holds(actor, case):
+    if not _may_act_on(actor, case, transition):
         raise TransitionRefused(NO_KEYS)
     for precondition in (not_restricted_without_names, *transition.preconditions):
         reason = precondition(case)

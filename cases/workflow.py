@@ -439,3 +439,21 @@ def compromise(case: Case, *, actor) -> Case:
 def fail(case: Case, *, actor) -> Case:
     """The exit failed."""
     return move(case, "fail", actor=actor)
+
+
+# --- the field unit's reports (called by planning/field.py for the liaison's own task) ------
+
+
+def field_start(case: Case, *, actor) -> Case:
+    """The field unit is en route: the exit is under way."""
+    return move(case, "field_start", actor=actor)
+
+
+def field_receive(case: Case, *, actor) -> Case:
+    """The field unit handed him over at the position: received."""
+    return move(case, "field_receive", actor=actor)
+
+
+def field_abort(case: Case, *, actor) -> Case:
+    """The field unit aborted: back to planning (the officer gets an alert)."""
+    return move(case, "field_abort", actor=actor)

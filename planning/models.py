@@ -82,3 +82,47 @@ class Instruction(models.Model):
 
     def __str__(self) -> str:
         return f"instruction {self.pk}"
+
+
+class EscortTask(models.Model):
+    """What the responsible field unit needs and nothing more: point, window, signals, head
+    count, sealed in one ESCORT record to that unit's key (and escrow) only. Never a name, a
+    unit of the applicant or anything else of the case; the field console shows the task's
+    own id, never the case number. When the task ends, every copy of its data key is deleted,
+    escrow's included (vault.records.end_escort_task).
+
+    In clear: the unit (access follows it), the windows (the same instants the plan keeps in
+    clear; empty for a restricted case), the status and the time of the last report."""
+
+    class Status(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        EN_ROUTE = "en_route", _("En route")
+        CONTACT = "contact", _("Contact")
+        ESCORTING = "escorting", _("Escorting")
+        HANDED_OVER = "handed_over", _("Handed over")
+        ABORTED = "aborted", _("Aborted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="escort_tasks")
+    field_unit = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    record = models.OneToOneField(
+        "vault.Record", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    plan_version = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ASSIGNED)
+    window_start = models.DateTimeField(null=True, blank=True)
+    window_end = models.DateTimeField(null=True, blank=True)
+    last_report_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["window_start", "created_at"]
+        indexes = [
+            models.Index(fields=["field_unit", "status"], name="escort_unit_status"),
+            models.Index(fields=["status", "window_end"], name="escort_status_window"),
+        ]
+
+    def __str__(self) -> str:
+        return f"escort task {self.pk}"

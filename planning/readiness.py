@@ -13,9 +13,10 @@ from planning.models import Plan
 
 
 def escort_task_ready(case) -> bool:
-    """An escort task of the current plan exists for its field unit. Escort tasks are not
-    built yet: this refuses, so no case is scheduled without one."""
-    return False
+    """An active escort task of the current plan exists for its field unit, with its keys."""
+    from planning.escort import ready
+
+    return ready(case)
 
 
 def plan_blocker(case) -> str | None:

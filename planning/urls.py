@@ -21,3 +21,19 @@ urlpatterns += [
     ),
     path("check-code/", views.check_code, name="check_code"),
 ]
+urlpatterns += [
+    path("cases/<str:number>/escort/", views.task_create, name="task_create"),
+    path(
+        "cases/<str:number>/escort/<uuid:task_id>/hand-off/",
+        views.task_hand_off,
+        name="task_hand_off",
+    ),
+]
+
+from planning import field_views  # noqa: E402  (the field console's own pages)
+
+urlpatterns += [
+    path("field/", field_views.task_list, name="field"),
+    path("field/tasks/<uuid:task_id>/", field_views.task_detail, name="field_task"),
+    path("field/tasks/<uuid:task_id>/report/", field_views.task_report, name="field_report"),
+]

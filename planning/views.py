@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.log import record as audit
 from cases import access
 from cases.states import TransitionRefused
-from planning import instructions, plans, points, readiness, times
+from planning import escort, instructions, plans, points, readiness, times
 from planning.forms import PlanForm, initial_from
 from planning.models import Instruction
 from vault import records, sessions
@@ -112,8 +112,47 @@ def instruction_list(request: HttpRequest, number: str) -> HttpResponse:
             "rows": rows,
             "can_draft": plans.can_plan(request.user) and case.status in instructions.DRAFT_STATES,
             "ready": readiness.plan_blocker(case),
+            "tasks": case.escort_tasks.select_related("field_unit").order_by("-created_at")[:5],
+            "units": plans.field_units(),
+            "active": escort.ACTIVE,
         },
     )
+
+
+@require_POST
+def task_create(request: HttpRequest, number: str) -> HttpResponse:
+    if not plans.can_plan(request.user):
+        raise Http404
+    case = access.case_for_user(request.user, number)
+    try:
+        escort.create_task(case, actor=request.user, actor_private=_private(request))
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except sessions.Locked:
+        messages.error(request, _("Your session holds no key. Log out and in again."))
+    else:
+        messages.success(request, _("Escort task sealed to the field unit."))
+    return redirect("planning:instructions", number=case.number)
+
+
+@require_POST
+def task_hand_off(request: HttpRequest, number: str, task_id) -> HttpResponse:
+    if not plans.can_plan(request.user):
+        raise Http404
+    case = access.case_for_user(request.user, number)
+    task = get_object_or_404(case.escort_tasks, pk=task_id)
+    unit = plans.field_units().filter(pk=request.POST.get("unit") or 0).first()
+    try:
+        if unit is None:
+            raise TransitionRefused(_("Choose another field unit."))
+        escort.hand_off(task, unit, actor=request.user, actor_private=_private(request))
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    except sessions.Locked:
+        messages.error(request, _("Your session holds no key. Log out and in again."))
+    else:
+        messages.success(request, _("Task handed to the other unit; the old copies are deleted."))
+    return redirect("planning:instructions", number=case.number)
 
 
 @require_POST

@@ -44,6 +44,14 @@ GET = {
     "intake:hotline": "302 200 200 403 403 200 403 403 403",
     "intake:later_call": "302 200 200 403 403 200 403 403 403",
     "intake:watch_list": "302 403 403 403 403 200 403 403 403",
+    # planning: planners (case officers of a planning team); approvers see instructions; the
+    # field console only for field liaisons; ids that match nothing are "not found"
+    "planning:plan": "302 404 200 404 404 404 404 404 404",
+    "planning:instructions": "302 404 200 404 404 200 404 404 404",
+    "planning:script": "302 404 404 404 404 404 404 404 404",
+    "planning:check_code": "302 200 200 404 404 200 404 404 404",
+    "planning:field": "302 404 404 200 404 404 404 404 404",
+    "planning:field_task": "302 404 404 404 404 404 404 404 404",
 }  # fmt: skip
 # POST-only views: the status of a POST. A case outside the user's scope is "not found".
 POST = {
@@ -59,6 +67,11 @@ POST = {
     "intake:hotline_duress": ("302 302 302 403 403 302 403 403 403", {"choice": "0"}),
     "intake:watch_remove": ("302 403 403 403 403 302 403 403 403", {}),
     "vault:grant": ("302 404 404 404 404 404 404 404 404", {}),
+    "planning:draft": ("302 404 302 404 404 404 404 404 404", {}),
+    "planning:release": ("302 404 404 404 404 404 404 404 404", {}),
+    "planning:task_create": ("302 404 302 404 404 404 404 404 404", {}),
+    "planning:task_hand_off": ("302 404 404 404 404 404 404 404 404", {"unit": "1"}),
+    "planning:field_report": ("302 404 404 404 404 404 404 404 404", {"status": "en_route"}),
 }  # fmt: skip
 # Not walked here, with the reason: public, or ends the session, or covered elsewhere.
 ELSEWHERE = {
@@ -95,6 +108,7 @@ def _url(route: str, case_number: str, user_id: int = 1) -> str:
     values = {"number": case_number, "name": "screen", "slug": "new"}
     route = route.replace("<int:user_id>", str(user_id))
     route = re.sub(r"<int:\w+>", "999999", route)
+    route = re.sub(r"<uuid:\w+>", "00000000-0000-4000-8000-000000000000", route)
     route = re.sub(r"<(?:str|slug):(\w+)>", lambda m: values[m.group(1)], route)
     return "/" + route
 

@@ -16,6 +16,9 @@ def test_every_transition_from_each_source(programme, name, source):
     transition = states.BY_NAME[name]
     case = make_case(programme.teams["planning"], status=source)
     officer = programme.users["case_officer"]  # holds screen_cases and plan_exits
+    if transition.capability == "run_escort_tasks":  # the field unit's reports
+        officer = programme.users["field_liaison"]
+        _escort_task(case, programme.teams["field"])
     if transition.preconditions:
         with pytest.raises(states.TransitionRefused):
             states.move(case, name, actor=officer)
@@ -27,6 +30,16 @@ def test_every_transition_from_each_source(programme, name, source):
     event = Event.objects.filter(action="case_transition").latest("seq")
     assert event.detail == {"transition": name, "before": source, "after": transition.target}
     assert event.actor == officer and event.object_id == case.number
+
+
+def _escort_task(case, unit):
+    """An active escort task of ``case`` sealed to ``unit`` (planning/escort.py)."""
+    from planning.models import EscortTask
+    from vault import records
+    from vault.policy import ESCORT
+
+    record = records.seal(case, ESCORT, {"persons": 1}, kind="task", field_unit=unit)
+    return EscortTask.objects.create(case=case, field_unit=unit, record=record, plan_version=1)
 
 
 @pytest.mark.parametrize("name", [t.name for t in states.TRANSITIONS])

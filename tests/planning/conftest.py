@@ -94,3 +94,31 @@ def unlocked(user):
     from tests.vault.conftest import private_of
 
     return private_of(user)
+
+
+def approve_plan(programme, case) -> None:
+    """Plan (family first off), instruction drafted by the officer, released by the
+    supervisor."""
+    from planning import instructions, plans
+
+    officer, supervisor = programme.users["case_officer"], programme.users["supervisor"]
+    plans.save_plan(case, plan_values(programme), actor=officer)
+    draft = instructions.draft(case, actor=officer, actor_private=unlocked(officer))
+    instructions.release(draft, actor=supervisor, actor_private=unlocked(supervisor))
+
+
+def make_task(programme, case):
+    from planning import escort
+
+    officer = programme.users["case_officer"]
+    return escort.create_task(case, actor=officer, actor_private=unlocked(officer))
+
+
+def schedule(programme, case):
+    """A case in planning all the way to scheduled, with its escort task."""
+    from cases import workflow
+
+    approve_plan(programme, case)
+    task = make_task(programme, case)
+    workflow.schedule(case, actor=programme.users["case_officer"])
+    return task
