@@ -46,6 +46,31 @@ def open_case(*, channel: str, language: str, actor=None, unverified: bool = Fal
     return case
 
 
+def planning_team() -> Team | None:
+    return Team.objects.filter(kind=Team.Kind.PLANNING).order_by("pk").first()
+
+
+@transaction.atomic(savepoint=False)
+def open_field_case(*, actor, language: str = "ru") -> Case:
+    """A field unit saw a soldier signalling surrender (planning/sightings.py): a new case of
+    channel "field" for the planning team, which plans exits and can answer at once."""
+    case = Case.objects.create(
+        number=next_case_number(),
+        channel=Case.Channel.FIELD,
+        language=language,
+        team=planning_team(),
+    )
+    audit(
+        "case_opened",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        channel=Case.Channel.FIELD,
+        unverified=False,
+    )
+    return case
+
+
 def touch(case: Case) -> None:
     """Record staff activity; a restricted case keeps no dates in clear
     (vault.records.restrict)."""

@@ -7,9 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from planning import escort, field
+from planning import escort, field, sightings
+from planning.forms import SightingForm
 from vault import sessions
 
 
@@ -88,3 +89,24 @@ def task_report(request: HttpRequest, task_id) -> HttpResponse:
     if status in (task.Status.HANDED_OVER, task.Status.ABORTED):
         return redirect("planning:field")
     return redirect("planning:field_task", task_id=task.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def sighting(request: HttpRequest) -> HttpResponse:
+    """Report a soldier signalling surrender: a new field case for the planning team."""
+    if not request.user.has_perm("accounts.report_sightings"):
+        raise Http404
+    form = SightingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sightings.report_sighting(
+                actor=request.user,
+                position=form.cleaned_data["position"],
+                persons=form.cleaned_data["persons"],
+                note=form.cleaned_data["note"],
+            )
+        except escort.EscortRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            return render(request, "planning/field_sighting_done.html")
+    return render(request, "planning/field_sighting.html", {"form": form})

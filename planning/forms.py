@@ -105,3 +105,25 @@ def initial_from(values: dict) -> dict:
     if values.get("lat") is not None:
         initial["point"] = points.to_degrees(values["lat"], values["lon"])
     return initial
+
+
+class SightingForm(forms.Form):
+    position = forms.CharField(
+        label=_("Rough position (degrees or MGRS)"), max_length=60, required=False
+    )
+    persons = forms.IntegerField(label=_("How many"), min_value=1, max_value=50, initial=1)
+    note = forms.CharField(
+        label=_("What you saw (no guesses about who he is)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_position(self):
+        text = self.cleaned_data.get("position", "")
+        if not text.strip():
+            return None
+        try:
+            return points.parse(text)
+        except points.PointError as error:
+            raise forms.ValidationError(error.message) from None

@@ -36,4 +36,5 @@ urlpatterns += [
     path("field/", field_views.task_list, name="field"),
     path("field/tasks/<uuid:task_id>/", field_views.task_detail, name="field_task"),
     path("field/tasks/<uuid:task_id>/report/", field_views.task_report, name="field_report"),
+    path("field/sighting/", field_views.sighting, name="sighting"),
 ]

@@ -52,6 +52,7 @@ GET = {
     "planning:check_code": "302 200 200 404 404 200 404 404 404",
     "planning:field": "302 404 404 200 404 404 404 404 404",
     "planning:field_task": "302 404 404 404 404 404 404 404 404",
+    "planning:sighting": "302 404 404 200 404 404 404 404 404",
 }  # fmt: skip
 # POST-only views: the status of a POST. A case outside the user's scope is "not found".
 POST = {
