@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from planning import escort, field, sightings
+from audit.log import record as audit
+from planning import dropnote, escort, field, sightings
 from planning.forms import SightingForm
 from vault import sessions
 
@@ -110,3 +111,24 @@ def sighting(request: HttpRequest) -> HttpResponse:
         else:
             return render(request, "planning/field_sighting_done.html")
     return render(request, "planning/field_sighting.html", {"form": form})
+
+
+@require_GET
+def generic_note(request: HttpRequest) -> HttpResponse:
+    """The generic drop note: the published steps and channels only, nothing personal."""
+    if not (
+        request.user.has_perm("accounts.report_sightings")
+        or request.user.has_perm("accounts.run_escort_tasks")
+    ):
+        raise Http404
+    layout = "a4" if request.GET.get("layout") == "a4" else "a6"
+    try:
+        note = dropnote.generic(request.GET.get("lang", "ru"))
+    except dropnote.NoChannel:
+        messages.error(request, _("The programme has published no onion address or hotline."))
+        return redirect("planning:field")
+    audit("drop_note_printed", actor=request.user, kind="generic", layout=layout)
+    response = HttpResponse(dropnote.pdf(note, layout), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="drop-note-{layout}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -52,7 +52,7 @@ def _open(record, user, private: bytes) -> dict:
     return records.decrypt(record, records.data_key(user, private, record))
 
 
-def _phrase(case: Case, user, private: bytes) -> str | None:
+def current_phrase(case: Case, user, private: bytes) -> str | None:
     """The applicant's current recognition phrase (the newest, after a new codename)."""
     record = (
         case.records.filter(compartment=CORRESPONDENCE, kind="phrase")
@@ -133,7 +133,7 @@ def draft(case: Case, *, actor, actor_private: bytes) -> Instruction:
         raise InstructionRefused(_("Write the plan first."))
     try:
         plan_values = _open(plan.record, actor, actor_private)
-        phrase = _phrase(case, actor, actor_private)
+        phrase = current_phrase(case, actor, actor_private)
     except (records.NoAccess, DecryptionFailed):
         raise InstructionRefused(_("Your keys do not open this plan.")) from None
     if not phrase:

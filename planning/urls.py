@@ -37,4 +37,10 @@ urlpatterns += [
     path("field/tasks/<uuid:task_id>/", field_views.task_detail, name="field_task"),
     path("field/tasks/<uuid:task_id>/report/", field_views.task_report, name="field_report"),
     path("field/sighting/", field_views.sighting, name="sighting"),
+    path("field/note.pdf", field_views.generic_note, name="generic_note"),
+    path(
+        "cases/<str:number>/instructions/<uuid:instruction_id>/note.pdf",
+        views.personal_note,
+        name="personal_note",
+    ),
 ]

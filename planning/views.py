@@ -8,10 +8,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.log import record as audit
 from cases import access
 from cases.states import TransitionRefused
-from planning import escort, instructions, plans, points, readiness, times
+from planning import dropnote, escort, instructions, plans, points, readiness, times
 from planning.forms import PlanForm, initial_from
 from planning.models import Instruction
 from vault import records, sessions
+from vault.crypto import DecryptionFailed
 
 
 @require_http_methods(["GET", "POST"])
@@ -246,3 +247,55 @@ def check_code(request: HttpRequest) -> HttpResponse:
             matched=result,
         )
     return render(request, "planning/check_code.html", {"result": result, "number": number})
+
+
+# --- drop notes ----------------------------------------------------------------------------
+
+
+def _pdf_response(data: bytes, layout: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="drop-note-{layout}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _layout(request) -> str:
+    return "a4" if request.GET.get("layout") == "a4" else "a6"
+
+
+@require_http_methods(["GET"])
+def personal_note(request: HttpRequest, number: str, instruction_id) -> HttpResponse:
+    """A personal drop note for a released instruction: the published steps, his recognition
+    phrase and the instruction's code (never the point or window)."""
+    if not plans.can_plan(request.user):
+        raise Http404
+    case = access.case_for_user(request.user, number)
+    instruction = get_object_or_404(
+        case.instructions.select_related("record"),
+        pk=instruction_id,
+        status=Instruction.Status.RELEASED,
+    )
+    try:
+        private = _private(request)
+        content = records.decrypt(
+            instruction.record,
+            records.data_key(request.user, private, instruction.record),
+        )["content"]
+        phrase = instructions.current_phrase(case, request.user, private)
+        note = dropnote.personal(case.language, phrase=phrase or "—", code=content["code"])
+    except (sessions.Locked, records.NoAccess, DecryptionFailed):
+        messages.error(request, _("Your keys do not open this instruction."))
+        return redirect("planning:instructions", number=case.number)
+    except dropnote.NoChannel:
+        messages.error(request, _("The programme has published no onion address or hotline."))
+        return redirect("planning:instructions", number=case.number)
+    layout = _layout(request)
+    audit(
+        "drop_note_printed",
+        actor=request.user,
+        object_type="case",
+        object_id=case.number,
+        kind="personal",
+        layout=layout,
+    )
+    return _pdf_response(dropnote.pdf(note, layout), layout)

@@ -53,6 +53,9 @@ GET = {
     "planning:field": "302 404 404 200 404 404 404 404 404",
     "planning:field_task": "302 404 404 404 404 404 404 404 404",
     "planning:sighting": "302 404 404 200 404 404 404 404 404",
+    "planning:personal_note": "302 404 404 404 404 404 404 404 404",
+    # needs CORRIDOR_PORTAL_HOSTS or CORRIDOR_HOTLINE: without, back to the console
+    "planning:generic_note": "302 404 404 302 404 404 404 404 404",
 }  # fmt: skip
 # POST-only views: the status of a POST. A case outside the user's scope is "not found".
 POST = {

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from intake import questionnaire
-from planning import procedures, programme
+from planning import dropnote, procedures, programme
 
 PROGRAMMES = sorted(p for p in (Path(settings.BASE_DIR) / "programmes").iterdir() if p.is_dir())
 
@@ -32,6 +32,7 @@ steps:
 def test_all_programme_data_loads(folder):
     """Questionnaire, reward schedule, planning settings and every procedure of the programme."""
     questionnaire.load(folder / "questionnaire.yaml")
+    dropnote.parse((folder / "drop_note.yaml").read_text(encoding="utf-8"))
     programme.parse((folder / "planning.yaml").read_text(encoding="utf-8"))
     loaded, problems = procedures.check_all(folder / "procedures")
     assert problems == {}
