@@ -2,13 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from planning import procedures, programme
+from planning import dropnote, procedures, programme
 
 
 class Command(BaseCommand):
     help = (
         "Exit procedures (programme data). 'check [FOLDER]' loads every procedure file of the "
-        "programme (default: programmes/<programme>/procedures/) and its planning.yaml, and "
+        "programme (default: programmes/<programme>/procedures/), its planning.yaml and "
+        "drop_note.yaml, and "
         "exits non-zero naming the file, line and reason of every problem."
     )
 
@@ -23,12 +24,17 @@ class Command(BaseCommand):
             raise CommandError(f"{target}: no such folder")
         loaded, problems = procedures.check_all(target)
         if not folder:
-            try:
-                programme.parse(programme.path().read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                problems[programme.path()] = [(0, "no such file")]
-            except procedures.ProcedureError as error:
-                problems[programme.path()] = error.problems
+            base = programme.path().parent
+            for path, parse in (
+                (programme.path(), programme.parse),
+                (base / "drop_note.yaml", dropnote.parse),
+            ):
+                try:
+                    parse(path.read_text(encoding="utf-8"))
+                except FileNotFoundError:
+                    problems[path] = [(0, "no such file")]
+                except procedures.ProcedureError as error:
+                    problems[path] = error.problems
         count = 0
         for path, found in problems.items():
             for line, reason in found:
