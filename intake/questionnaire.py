@@ -463,4 +463,11 @@ _EXTRA_LABELS = {
     "text": gettext_lazy("Text"),
     "created_at": gettext_lazy("Created"),
     "updated_at": gettext_lazy("Updated"),
+    # a field sighting (planning/sightings.py)
+    "sighting_position": gettext_lazy("Rough position"),
+    "sighting_persons": gettext_lazy("How many"),
+    "sighting_note": gettext_lazy("What the field unit saw"),
+    # an instruction as delivered (planning/instructions.py)
+    "code": gettext_lazy("Code"),
+    "instruction": gettext_lazy("Instruction"),
 }

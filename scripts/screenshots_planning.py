@@ -20,6 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import screenshots as base  # noqa: E402  (the README's script: server and login helpers)
 
 OUT = base.OUT
+# Its own port, so that it can run beside the README's script.
+base.PORT = 8791
+base.BASE = f"http://127.0.0.1:{base.PORT}"
 
 
 def main() -> None:
@@ -114,6 +117,26 @@ def main() -> None:
             page.goto(f"{url}/planning/cases/{number}/instructions/")
             page.click("button.primary")
             page.screenshot(path=OUT / "planning-instruction-released.png", full_page=True)
+            page = session("en")
+            login(page, "officer")
+            page.goto(f"{url}/cases/{number}/")
+            page.click("button:has-text('Schedule the exit')")
+            page.screenshot(path=OUT / "planning-case-refused.png")
+            page.goto(f"{url}/planning/cases/{number}/instructions/")
+            page.click("button:has-text('Seal the escort task')")
+            page.goto(f"{url}/cases/{number}/")
+            page.click("button:has-text('Schedule the exit')")
+            page.screenshot(path=OUT / "planning-case-scheduled.png")
+            phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+            phone.add_cookies([{"name": "corridor_language", "value": "en", "url": url}])
+            field = phone.new_page()
+            login(field, "field")
+            field.click("text=Field console")
+            field.screenshot(path=OUT / "planning-field-list.png", full_page=True)
+            field.click("h2 a")
+            field.screenshot(path=OUT / "planning-field-task.png", full_page=True)
+            field.goto(url + "/planning/field/sighting/")
+            field.screenshot(path=OUT / "planning-field-sighting.png", full_page=True)
             portal = browser.new_context(
                 java_script_enabled=False, viewport={"width": 420, "height": 860}
             ).new_page()
