@@ -470,4 +470,7 @@ _EXTRA_LABELS = {
     # an instruction as delivered (planning/instructions.py)
     "code": gettext_lazy("Code"),
     "instruction": gettext_lazy("Instruction"),
+    # a field unit's abort (planning/field.py)
+    "abort_reason": gettext_lazy("Why the field unit aborted"),
+    "task": gettext_lazy("Escort task"),
 }

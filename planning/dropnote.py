@@ -50,31 +50,52 @@ class Note:
     qr: str  # what the QR code encodes
 
 
-def _check(data) -> list[tuple[int, str]]:
-    problems = []
+def _lines(text: str) -> dict[str, int]:
+    """The line of each top-level key and of each step ("step N"), for messages."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    lines: dict[str, int] = {}
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            lines[key.value] = key.start_mark.line + 1
+            if key.value == "steps" and isinstance(value, yaml.SequenceNode):
+                for number, node in enumerate(value.value, start=1):
+                    lines[f"step {number}"] = node.start_mark.line + 1
+    return lines
+
+
+def _check(data, lines: dict[str, int]) -> list[tuple[int, str]]:
     if not isinstance(data, dict):
         return [(1, "expected a mapping")]
+    problems = []
     languages = [code for code, _name in settings.LANGUAGES]
     texts = [("title", data.get("title")), ("channels", data.get("channels"))]
     texts += [("personal", data.get("personal"))]
     texts += [(f"step {n}", s) for n, s in enumerate(data.get("steps") or [], start=1)]
     if not data.get("steps"):
-        problems.append((1, "a drop note needs steps"))
+        problems.append((lines.get("steps", 1), "a drop note needs steps"))
     for what, value in texts:
+        line = lines.get(what, 1)
         for language in languages:
             text = (value or {}).get(language) if isinstance(value, dict) else None
             if not isinstance(text, str) or not text.strip():
-                problems.append((1, f"{what} has no {language} text"))
+                problems.append((line, f"{what} has no {language} text"))
                 continue
             for name in re.findall(r"\{([^{}]*)\}", text):
                 if name not in ALLOWED or (name in ("phrase", "code") and what != "personal"):
-                    problems.append((1, f"{what} ({language}): placeholder {{{name}}} not allowed"))
+                    problems.append(
+                        (line, f"{what} ({language}): placeholder {{{name}}} not allowed")
+                    )
     return problems
 
 
 def parse(text: str) -> dict:
-    data = yaml.safe_load(text)
-    problems = _check(data)
+    """The drop note's texts, or ProcedureError naming the line and reason of every problem."""
+    try:
+        data, lines = yaml.safe_load(text), _lines(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise ProcedureError([(mark.line + 1 if mark else 0, "not valid YAML")]) from None
+    problems = _check(data, lines)
     if problems:
         raise ProcedureError(problems)
     return data

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team
@@ -20,6 +19,7 @@ from audit.log import record as audit
 from cases.models import Case
 from cases.states import TransitionRefused
 from planning import points
+from planning.clock import stamp
 from planning.models import EscortTask, Plan
 from vault import records
 from vault.crypto import DecryptionFailed
@@ -106,6 +106,7 @@ def create_task(case: Case, *, actor, actor_private: bytes) -> EscortTask:
         field_unit=plan.field_unit,
         record=record,
         plan_version=plan.version,
+        created_at=stamp(case),
         **_plain_windows(case, values),
     )
     audit(
@@ -169,7 +170,7 @@ def hand_off(task: EscortTask, unit: Team, *, actor, actor_private: bytes) -> Es
 def end_task(task: EscortTask, status: str, *, actor) -> None:
     """The task is over (handed over, aborted, cancelled): every copy of its data key goes,
     escrow's included, and its ciphertext is blanked."""
-    EscortTask.objects.filter(pk=task.pk).update(status=status, ended_at=timezone.now())
+    EscortTask.objects.filter(pk=task.pk).update(status=status, ended_at=stamp(task.case))
     task.status = status
     if task.record_id is not None:
         record = Record.objects.filter(pk=task.record_id).first()

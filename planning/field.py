@@ -12,13 +12,13 @@ identity: the reason he types is sealed in the PLAN compartment, which his keys 
 """
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Team
 from audit.log import record as audit
 from cases import workflow
 from cases.models import Alert, Case
+from planning.clock import stamp
 from planning.escort import ACTIVE, EscortRefused, end_task
 from planning.models import EscortTask, Plan
 from vault import records
@@ -59,8 +59,7 @@ def report(task: EscortTask, status: str, *, actor, reason: str = "") -> EscortT
         workflow.field_receive(case, actor=actor)
     if status == S.ABORTED and case.status in (Case.Status.SCHEDULED, Case.Status.IN_PROGRESS):
         workflow.field_abort(case, actor=actor)
-    now = timezone.now()
-    task.status, task.last_report_at = status, now
+    task.status, task.last_report_at = status, stamp(case)
     task.save(update_fields=["status", "last_report_at"])
     audit(
         "escort_reported",

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.log import record as audit
@@ -25,6 +24,7 @@ from cases.models import Case, Message
 from cases.states import TransitionRefused
 from cases.workflow import touch
 from planning import points, procedures, times
+from planning.clock import stamp
 from planning.models import Instruction, Plan
 from vault import records, signing
 from vault.crypto import DecryptionFailed
@@ -163,6 +163,7 @@ def draft(case: Case, *, actor, actor_private: bytes) -> Instruction:
         operational=procedure.operational,
         expires_at=max(ends) if procedure.operational and ends else None,
         created_by=actor,
+        created_at=stamp(case),
     )
     content = {
         "procedure": procedure.id,
@@ -262,7 +263,7 @@ def _release(instruction: Instruction, *, actor, actor_private: bytes) -> Instru
         expires_at=instruction.expires_at,
     )
     instruction.status = Instruction.Status.RELEASED
-    instruction.approved_by, instruction.approved_at = actor, timezone.now()
+    instruction.approved_by, instruction.approved_at = actor, stamp(case)
     instruction.save(update_fields=["status", "approved_by", "approved_at", "message"])
     audit(
         "instruction_released",

@@ -21,6 +21,7 @@ from audit.log import record as audit
 from cases.models import Case
 from cases.states import TransitionRefused
 from planning import points, procedures, programme, times
+from planning.clock import stamp
 from planning.models import Plan
 from vault import records
 from vault.policy import PLAN
@@ -182,7 +183,7 @@ def save_plan(case: Case, values: dict, *, actor, now: datetime | None = None) -
     plan.family_first = bool(values.get("family_first", True))
     plan.version += 1
     plan.updated_by = actor
-    plan.updated_at = timezone.now()
+    plan.updated_at = stamp(case)
     plan.save()
     if old_record_id is not None:
         # The superseded version's data key and ciphertext go (crypto-shredding).

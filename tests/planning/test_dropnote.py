@@ -97,9 +97,13 @@ def test_the_drop_note_data_names_its_problems():
     from planning.procedures import ProcedureError
 
     with pytest.raises(ProcedureError) as caught:
-        dropnote.parse("title: {ru: x}\nsteps: [{ru: 'Иди к {point}'}]\n")
-    reasons = " ".join(r for _l, r in caught.value.problems)
-    assert "placeholder {point} not allowed" in reasons and "title has no uk text" in reasons
+        dropnote.parse("title: {ru: x}\nsteps:\n  - {ru: 'Иди к {point}'}\n")
+    problems = caught.value.problems
+    assert (1, "title has no uk text") in problems
+    assert (3, "step 1 (ru): placeholder {point} not allowed") in problems
+    with pytest.raises(ProcedureError) as caught:
+        dropnote.parse("title: [\n")
+    assert caught.value.problems[0][1] == "not valid YAML"
 
 
 # --- the pages ---------------------------------------------------------------------------------

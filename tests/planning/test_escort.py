@@ -218,3 +218,22 @@ def test_a_cancelled_task_is_not_overdue(programme, scheduled):
     escort.end_task(scheduled, EscortTask.Status.CANCELLED, actor=programme.users["supervisor"])
     after = timezone.now() + timedelta(days=3)
     assert scheduled.case not in queues.queue(programme.users["supervisor"], "overdue", now=after)
+
+
+def test_a_restricted_case_keeps_only_the_year_of_its_planning(programme, applicant):
+    from cases.models import CaseGrant
+    from planning.models import Instruction
+    from vault.records import year_start
+
+    case = applicant.case
+    for role in ("case_officer", "supervisor"):
+        CaseGrant.objects.create(case=case, user=programme.users[role])
+    Case.objects.filter(pk=case.pk).update(restricted=True)
+    case.refresh_from_db()
+    approve_plan(programme, case)
+    task = make_task(programme, case)
+    year = year_start(case.created_at)
+    assert case.plan.updated_at == year and case.plan.window_start is None
+    instruction = Instruction.objects.get(case=case)
+    assert instruction.created_at == year and instruction.approved_at == year
+    assert task.created_at == year and task.window_start is None and task.window_end is None
