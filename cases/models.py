@@ -202,6 +202,7 @@ class Alert(models.Model):
     class Kind(models.TextChoices):
         DURESS = "duress", _("Applicant under duress")
         ESCORT_CANCELLED = "escort_cancelled", _("Escort task cancelled")
+        ESCORT_ABORTED = "escort_aborted", _("Escort aborted by the field unit")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
     team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="alerts")

@@ -171,7 +171,13 @@ def test_an_abort_returns_the_case_to_planning_with_an_alert(programme, schedule
     _report(programme, scheduled, "aborted", reason="обстрел у точки")
     case.refresh_from_db()
     assert case.status == Case.Status.PLANNING
-    assert Alert.objects.filter(case=case, team=programme.teams["planning"]).exists()
+    alert = Alert.objects.get(case=case, team=programme.teams["planning"])
+    assert alert.kind == Alert.Kind.ESCORT_ABORTED
+    page = programme.staff.client(programme.users["case_officer"])
+    page.cookies["corridor_language"] = "en"
+    html = page.get("/").content.decode()
+    assert f"Case {case.number}: the field unit aborted the escort." in html
+    assert "under duress" not in html
     assert not RecordKey.objects.filter(record_id=scheduled.record_id).exists()
     reason = Record.objects.get(case=case, kind="abort_reason")
     liaison, key = _as(programme, "field_liaison")
