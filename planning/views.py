@@ -229,7 +229,11 @@ def check_code(request: HttpRequest) -> HttpResponse:
         raise Http404
     result, number = None, request.POST.get("number", "").strip()[:20]
     if request.method == "POST":
-        case = access.case_for_user(request.user, number)
+        try:
+            case = access.case_for_user(request.user, number)
+        except Http404:
+            messages.error(request, _("No case with this number in your teams."))
+            return render(request, "planning/check_code.html", {"number": number})
         private = _private(request) if sessions.is_unlocked(request) else None
         if private is None:
             messages.error(request, _("Your session holds no key. Log out and in again."))

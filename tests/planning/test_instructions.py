@@ -259,6 +259,12 @@ def test_the_hotline_check_is_for_cases_the_operator_can_see(programme, planned)
     client = _staff(programme, "field_liaison")
     response = client.post("/planning/check-code/", {"number": planned.case.number, "code": "1"})
     assert response.status_code == 404
+    client = _staff(programme, "operator")
+    response = client.post("/planning/check-code/", {"number": "26-99999", "code": "123456"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "No case with this number in your teams." in html
+    assert 'value="26-99999"' in html  # what was typed is kept
+    assert not Event.objects.filter(action="instruction_code_checked").exists()
 
 
 def test_the_applicant_checks_a_code_in_his_codename_session(programme, planned, client):
