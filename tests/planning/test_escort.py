@@ -227,14 +227,13 @@ def test_a_cancelled_task_is_not_overdue(programme, scheduled):
 
 
 def test_a_restricted_case_keeps_only_the_year_of_its_planning(programme, applicant):
-    from cases.models import CaseGrant
     from planning.models import Instruction
     from vault.records import year_start
 
     case = applicant.case
-    for role in ("case_officer", "supervisor"):
-        CaseGrant.objects.create(case=case, user=programme.users[role])
-    Case.objects.filter(pk=case.pk).update(restricted=True)
+    supervisor = programme.users["supervisor"]
+    named = [programme.users["case_officer"], supervisor]
+    records.restrict(case, named, actor=supervisor, actor_private=unlocked(supervisor))
     case.refresh_from_db()
     approve_plan(programme, case)
     task = make_task(programme, case)
