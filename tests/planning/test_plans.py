@@ -151,7 +151,12 @@ def test_a_non_field_unit_is_refused(programme, planning_case):
 
 
 def test_a_restricted_case_keeps_its_windows_sealed_only(programme, planning_case):
-    Case.objects.filter(pk=planning_case.pk).update(restricted=True)
+    from tests.planning.conftest import unlocked
+    from vault import records
+
+    supervisor = programme.users["supervisor"]
+    named = [programme.users["case_officer"], supervisor]
+    records.restrict(planning_case, named, actor=supervisor, actor_private=unlocked(supervisor))
     planning_case.refresh_from_db()
     plan = plans.save_plan(
         planning_case, plan_values(programme), actor=programme.users["case_officer"]
