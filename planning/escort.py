@@ -16,15 +16,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Team
 from audit.log import record as audit
+from cases.access import holds
 from cases.models import Case
-from cases.states import TransitionRefused
+from cases.states import NO_KEYS, TransitionRefused
 from planning import points
-from planning.clock import stamp
 from planning.models import EscortTask, Plan
-from vault import records
+from vault import possession, records
 from vault.crypto import DecryptionFailed
 from vault.models import Record
 from vault.policy import ESCORT
+from vault.records import clear_time
 
 S = EscortTask.Status
 ACTIVE = (S.ASSIGNED, S.EN_ROUTE, S.CONTACT, S.ESCORTING)
@@ -85,6 +86,8 @@ def create_task(case: Case, *, actor, actor_private: bytes) -> EscortTask:
     if not can_plan(actor):
         raise EscortRefused(_("Escort tasks are made by the planning team."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if not holds(actor, case):
+        raise EscortRefused(NO_KEYS)
     if case.status not in (Case.Status.PLANNING, Case.Status.SCHEDULED):
         raise EscortRefused(_("Escort tasks are made while the case is in planning."))
     plan = Plan.objects.filter(case=case).select_related("record", "field_unit").first()
@@ -106,7 +109,7 @@ def create_task(case: Case, *, actor, actor_private: bytes) -> EscortTask:
         field_unit=plan.field_unit,
         record=record,
         plan_version=plan.version,
-        created_at=stamp(case),
+        created_at=clear_time(case),
         **_plain_windows(case, values),
     )
     audit(
@@ -139,7 +142,7 @@ def hand_off(task: EscortTask, unit: Team, *, actor, actor_private: bytes) -> Es
             values = _open(task.record, actor, actor_private)
         except (records.NoAccess, DecryptionFailed):
             values = None
-    if values is None and can_plan(actor):
+    if values is None and can_plan(actor) and holds(actor, task.case):
         plan = Plan.objects.filter(case=task.case).select_related("record").first()
         try:
             values = task_values(_open(plan.record, actor, actor_private))
@@ -170,7 +173,7 @@ def hand_off(task: EscortTask, unit: Team, *, actor, actor_private: bytes) -> Es
 def end_task(task: EscortTask, status: str, *, actor) -> None:
     """The task is over (handed over, aborted, cancelled): every copy of its data key goes,
     escrow's included, and its ciphertext is blanked."""
-    EscortTask.objects.filter(pk=task.pk).update(status=status, ended_at=stamp(task.case))
+    EscortTask.objects.filter(pk=task.pk).update(status=status, ended_at=clear_time(task.case))
     task.status = status
     if task.record_id is not None:
         record = Record.objects.filter(pk=task.record_id).first()
@@ -187,20 +190,22 @@ def end_task(task: EscortTask, status: str, *, actor) -> None:
 
 
 def _is_liaison_of(user, unit_id) -> bool:
-    return (
-        user.has_perm("accounts.run_escort_tasks")
-        and user.memberships.filter(team_id=unit_id).exists()
-    )
+    """A liaison whose session holds the unit's active key (vault/possession.py): a membership
+    row alone is not enough."""
+    return user.has_perm("accounts.run_escort_tasks") and possession.holds_team(user, unit_id)
 
 
 def tasks_for(user):
-    """The active tasks of the user's own field units (a field liaison), soonest first. A task
-    whose keys were deleted (duress) is not listed: there is nothing left to run."""
+    """The active tasks of the field units whose key the user's session holds (a field
+    liaison), soonest first. A membership row or a role alone opens nothing. A task whose keys
+    were deleted (duress) is not listed: there is nothing left to run."""
     if not user.has_perm("accounts.run_escort_tasks"):
         return EscortTask.objects.none()
-    units = user.memberships.filter(team__kind=Team.Kind.FIELD_UNIT).values("team_id")
+    units = possession.teams_of(user)
     return (
-        EscortTask.objects.filter(field_unit_id__in=units, status__in=ACTIVE)
+        EscortTask.objects.filter(
+            field_unit_id__in=units, field_unit__kind=Team.Kind.FIELD_UNIT, status__in=ACTIVE
+        )
         .exclude(record=None)
         .exclude(record__ciphertext=b"")
         .exclude(case__status=Case.Status.COMPROMISED)

@@ -18,11 +18,11 @@ from accounts.models import Team
 from audit.log import record as audit
 from cases import workflow
 from cases.models import Alert, Case
-from planning.clock import stamp
 from planning.escort import ACTIVE, EscortRefused, end_task
 from planning.models import EscortTask, Plan
 from vault import records
 from vault.policy import PLAN
+from vault.records import clear_time
 
 S = EscortTask.Status
 # From which task states each report may come (a report may skip a step: radio silence).
@@ -59,7 +59,7 @@ def report(task: EscortTask, status: str, *, actor, reason: str = "") -> EscortT
         workflow.field_receive(case, actor=actor)
     if status == S.ABORTED and case.status in (Case.Status.SCHEDULED, Case.Status.IN_PROGRESS):
         workflow.field_abort(case, actor=actor)
-    task.status, task.last_report_at = status, stamp(case)
+    task.status, task.last_report_at = status, clear_time(case)
     task.save(update_fields=["status", "last_report_at"])
     audit(
         "escort_reported",

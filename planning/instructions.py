@@ -17,18 +17,21 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.log import record as audit
+from cases.access import holds
+from cases.messages import purge_after
 from cases.models import Case, Message
-from cases.states import TransitionRefused
+from cases.states import NO_KEYS, TransitionRefused
 from cases.workflow import touch
 from planning import points, procedures, times
-from planning.clock import stamp
 from planning.models import Instruction, Plan
 from vault import records, signing
 from vault.crypto import DecryptionFailed
 from vault.policy import CORRESPONDENCE, PLAN
+from vault.records import clear_time
 
 DRAFT_STATES = (Case.Status.PLANNING, Case.Status.SCHEDULED)
 
@@ -126,6 +129,8 @@ def draft(case: Case, *, actor, actor_private: bytes) -> Instruction:
     if not can_plan(actor):
         raise InstructionRefused(_("Instructions are drafted by the planning team."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if not holds(actor, case):
+        raise InstructionRefused(NO_KEYS)
     if case.status not in DRAFT_STATES:
         raise InstructionRefused(_("Instructions are drafted while the case is in planning."))
     plan = Plan.objects.filter(case=case).select_related("record").first()
@@ -157,13 +162,16 @@ def draft(case: Case, *, actor, actor_private: bytes) -> Instruction:
     Instruction.objects.filter(case=case, status=Instruction.Status.PENDING).update(
         status=Instruction.Status.WITHDRAWN
     )
+    expires_at = max(ends) if procedure.operational and ends else None
     instruction = Instruction(
         case=case,
         plan_version=plan.version,
         operational=procedure.operational,
-        expires_at=max(ends) if procedure.operational and ends else None,
+        # A restricted case's column holds 1 January of the year after the window (a
+        # purge-after bound, as for messages); the true end is sealed in the content.
+        expires_at=purge_after(case, expires_at),
         created_by=actor,
-        created_at=stamp(case),
+        created_at=clear_time(case),
     )
     content = {
         "procedure": procedure.id,
@@ -172,6 +180,8 @@ def draft(case: Case, *, actor, actor_private: bytes) -> Instruction:
         "steps": steps,
         "code": code,
     }
+    if case.restricted and expires_at is not None:
+        content["expires_at"] = expires_at.isoformat()
     instruction.signature = signing.sign_instruction(statement(instruction, content))
     instruction.record = records.seal(
         case, PLAN, {"content": content}, kind="instruction", actor=actor
@@ -223,6 +233,8 @@ def _release(instruction: Instruction, *, actor, actor_private: bytes) -> Instru
         .get(pk=instruction.pk)
     )
     case = instruction.case
+    if not holds(actor, case):
+        raise InstructionRefused(NO_KEYS)
     if instruction.status != Instruction.Status.PENDING:
         raise InstructionRefused(_("This instruction is not waiting for approval."))
     if case.status not in DRAFT_STATES:
@@ -248,22 +260,27 @@ def _release(instruction: Instruction, *, actor, actor_private: bytes) -> Instru
     if not verify(instruction, values):
         raise _Tampered
     content = values["content"]
-    sealed = records.seal(
-        case,
-        CORRESPONDENCE,
-        {"text": text_of(content), "code": content["code"], "instruction": str(instruction.id)},
-        kind="instruction",
-        actor=actor,
-    )
+    now = timezone.now()
+    delivered = {
+        "text": text_of(content),
+        "code": content["code"],
+        "instruction": str(instruction.id),
+    }
+    if case.restricted:  # the true times, sealed like a restricted case's messages'
+        delivered["at"] = now.isoformat()
+        if content.get("expires_at"):
+            delivered["expires_at"] = content["expires_at"]
+    sealed = records.seal(case, CORRESPONDENCE, delivered, kind="instruction", actor=actor)
     instruction.message = Message.objects.create(
         record=sealed,
         case=case,
         direction=Message.Direction.TO_APPLICANT,
         operational=instruction.operational,
         expires_at=instruction.expires_at,
+        created_at=clear_time(case, now),
     )
     instruction.status = Instruction.Status.RELEASED
-    instruction.approved_by, instruction.approved_at = actor, stamp(case)
+    instruction.approved_by, instruction.approved_at = actor, clear_time(case, now)
     instruction.save(update_fields=["status", "approved_by", "approved_at", "message"])
     audit(
         "instruction_released",

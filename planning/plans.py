@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Team
 from audit.log import record as audit
+from cases.access import holds
 from cases.models import Case
-from cases.states import TransitionRefused
+from cases.states import NO_KEYS, TransitionRefused
 from planning import points, procedures, programme, times
-from planning.clock import stamp
 from planning.models import Plan
-from vault import records
+from vault import possession, records
 from vault.policy import PLAN
+from vault.records import clear_time
 
 # The placeholders a plan fills, each from the form field of the same name (point from
 # lat/lon). The others (phrase, code, hotline, portal) come from the case and the programme.
@@ -149,11 +150,12 @@ def _sealed_values(values: dict) -> dict:
 
 
 def can_plan(user) -> bool:
-    """A planner: may plan exits and is a member of a planning team (whose key opens plans)."""
-    return (
-        user.has_perm("accounts.plan_exits")
-        and user.memberships.filter(team__kind=Team.Kind.PLANNING).exists()
-    )
+    """A planner: may plan exits and his session holds a planning team's key (which opens
+    plans); a membership row alone is not enough (vault/possession.py)."""
+    if not user.has_perm("accounts.plan_exits"):
+        return False
+    teams = possession.teams_of(user)
+    return bool(teams) and Team.objects.filter(pk__in=teams, kind=Team.Kind.PLANNING).exists()
 
 
 @transaction.atomic
@@ -165,6 +167,8 @@ def save_plan(case: Case, values: dict, *, actor, now: datetime | None = None) -
     if not can_plan(actor):
         raise TransitionRefused(_("Plans are written by the planning team."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
     if case.status != Case.Status.PLANNING:
         raise TransitionRefused(_("A plan is written while the case is in planning."))
     errors = validate(case, values, now=now)
@@ -183,7 +187,7 @@ def save_plan(case: Case, values: dict, *, actor, now: datetime | None = None) -
     plan.family_first = bool(values.get("family_first", True))
     plan.version += 1
     plan.updated_by = actor
-    plan.updated_at = stamp(case)
+    plan.updated_at = clear_time(case)
     plan.save()
     if old_record_id is not None:
         # The superseded version's data key and ciphertext go (crypto-shredding).

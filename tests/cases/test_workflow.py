@@ -42,6 +42,28 @@ def _escort_task(case, unit):
     return EscortTask.objects.create(case=case, field_unit=unit, record=record, plan_version=1)
 
 
+@pytest.mark.parametrize("name", ["field_start", "field_abort"])
+def test_a_liaison_cannot_report_on_a_case_his_unit_runs_no_task_of(programme, name):
+    """His role allows field reports, but his unit's key opens no active task of this case
+    (another unit's task, or none): refused, the case stays where it is."""
+    from accounts.models import Team
+    from vault import teams as team_keys
+
+    case = make_case(programme.teams["planning"], status=Case.Status.SCHEDULED)
+    liaison = programme.users["field_liaison"]
+    with pytest.raises(states.TransitionRefused) as refused:
+        states.move(case, name, actor=liaison)
+    assert refused.value.message == states.NO_KEYS
+    other = Team.objects.create(name="Field unit 9", kind=Team.Kind.FIELD_UNIT)
+    team_keys.create_first_key(other, holders=[])
+    _escort_task(case, other)
+    with pytest.raises(states.TransitionRefused):
+        states.move(case, name, actor=liaison)
+    case.refresh_from_db()
+    assert case.status == Case.Status.SCHEDULED
+    assert not Event.objects.filter(action="case_transition").exists()
+
+
 @pytest.mark.parametrize("name", [t.name for t in states.TRANSITIONS])
 def test_every_transition_is_refused_from_a_state_it_does_not_start_from(programme, name):
     transition = states.BY_NAME[name]

@@ -91,8 +91,13 @@ def applicant(programme):
 
 
 def unlocked(user):
+    """Bind what the user's key opens now to the user object (as a request of his session
+    does, vault/possession.py) and return his private key for the domain functions'
+    ``actor_private``."""
     from tests.vault.conftest import private_of
+    from tests.vault.conftest import unlocked as bind
 
+    bind(user)
     return private_of(user)
 
 

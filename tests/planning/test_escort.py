@@ -94,8 +94,9 @@ def test_a_hand_off_reseals_to_the_new_unit_and_deletes_the_old_copies(
     from accounts.models import User
 
     relay = User.objects.get(username="liaison2")
+    relay_key = unlocked(relay)  # binds what his session's keys open
     assert escort.task_for_user(relay, task.pk)
-    values = escort.open_task(relay, unlocked(relay), moved)
+    values = escort.open_task(relay, relay_key, moved)
     assert values["persons"] == 1
     event = Event.objects.get(action="escort_task_handed_off")
     assert event.detail["from_unit"] == programme.teams["field"].pk
