@@ -93,6 +93,9 @@ def coarsen(case: Case) -> dict:
     if key is not None:
         true["applicant_key"] = _iso(key.created_at)
         ApplicantKey.objects.filter(pk=key.pk).update(created_at=year(key.created_at))
+    from planning.restriction import coarsen as coarsen_planning
+
+    true["planning"] = coarsen_planning(case)  # plan, instructions, escort tasks
     return true
 
 

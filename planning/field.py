@@ -97,6 +97,14 @@ def _alert_planners(case: Case) -> None:
             ).values_list("pk", flat=True)
         )
     Alert.objects.bulk_create(
-        [Alert(case=case, team_id=team, kind=Alert.Kind.ESCORT_ABORTED) for team in teams]
+        [
+            Alert(
+                case=case,
+                team_id=team,
+                kind=Alert.Kind.ESCORT_ABORTED,
+                created_at=clear_time(case),
+            )
+            for team in teams
+        ]
     )
     audit("alerts_raised", object_type="case", object_id=case.number, teams=len(teams))

@@ -86,29 +86,40 @@ def _render_values(plan_values: dict, language: str) -> dict:
 
 
 def statement(instruction: Instruction, content: dict) -> bytes:
-    """The canonical bytes the signature covers: the sealed content and the plain columns that
-    govern delivery (case, plan version, operational, expiry), so changing either breaks it."""
+    """The canonical bytes the signature covers: the sealed content (the true end of the window
+    included) and the plain columns that govern delivery (case, plan version, operational), so
+    changing either breaks it. The plain ``expires_at`` column is checked against the signed
+    end by ``verify`` instead: a restricted case cuts it to a purge-after bound (also when the
+    case is restricted after drafting) without breaking the signature."""
     signed = {
-        "v": 1,
+        "v": 2,
         "id": str(instruction.id),
         "case": instruction.case.number,
         "plan_version": instruction.plan_version,
         "operational": instruction.operational,
-        # in UTC: the column comes back from the database in UTC, whatever zone it was set in
-        "expires_at": (
-            instruction.expires_at.astimezone(UTC).isoformat(timespec="seconds")
-            if instruction.expires_at
-            else None
-        ),
         "content": content,
     }
     return json.dumps(signed, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def true_end(content: dict) -> datetime | None:
+    """The window's end as signed in the content (None for a non-operational instruction)."""
+    return datetime.fromisoformat(content["expires_at"]) if content.get("expires_at") else None
+
+
 def verify(instruction: Instruction, values: dict) -> bool:
-    """Whether ``values`` (the decrypted record) and the row are exactly what was signed."""
-    return signing.verify_instruction(
-        statement(instruction, values.get("content", {})), bytes(instruction.signature or b"")
+    """Whether ``values`` (the decrypted record) and the row are exactly what was signed, the
+    plain expiry being the signed end or, for a restricted case, its purge-after bound."""
+    content = values.get("content", {})
+    if not signing.verify_instruction(
+        statement(instruction, content), bytes(instruction.signature or b"")
+    ):
+        return False
+    end, column = true_end(content), instruction.expires_at
+    if end is None or column is None:
+        return end is None and column is None
+    return column == end or (
+        instruction.case.restricted and column == purge_after(instruction.case, end)
     )
 
 
@@ -168,7 +179,7 @@ def draft(case: Case, *, actor, actor_private: bytes) -> Instruction:
         plan_version=plan.version,
         operational=procedure.operational,
         # A restricted case's column holds 1 January of the year after the window (a
-        # purge-after bound, as for messages); the true end is sealed in the content.
+        # purge-after bound, as for messages); the true end is signed and sealed in the content.
         expires_at=purge_after(case, expires_at),
         created_by=actor,
         created_at=clear_time(case),
@@ -180,8 +191,8 @@ def draft(case: Case, *, actor, actor_private: bytes) -> Instruction:
         "steps": steps,
         "code": code,
     }
-    if case.restricted and expires_at is not None:
-        content["expires_at"] = expires_at.isoformat()
+    if expires_at is not None:
+        content["expires_at"] = expires_at.astimezone(UTC).isoformat()
     instruction.signature = signing.sign_instruction(statement(instruction, content))
     instruction.record = records.seal(
         case, PLAN, {"content": content}, kind="instruction", actor=actor
@@ -266,17 +277,18 @@ def _release(instruction: Instruction, *, actor, actor_private: bytes) -> Instru
         "code": content["code"],
         "instruction": str(instruction.id),
     }
+    end = true_end(content)
     if case.restricted:  # the true times, sealed like a restricted case's messages'
         delivered["at"] = now.isoformat()
-        if content.get("expires_at"):
-            delivered["expires_at"] = content["expires_at"]
+        if end is not None:
+            delivered["expires_at"] = end.isoformat()
     sealed = records.seal(case, CORRESPONDENCE, delivered, kind="instruction", actor=actor)
     instruction.message = Message.objects.create(
         record=sealed,
         case=case,
         direction=Message.Direction.TO_APPLICANT,
         operational=instruction.operational,
-        expires_at=instruction.expires_at,
+        expires_at=purge_after(case, end),
         created_at=clear_time(case, now),
     )
     instruction.status = Instruction.Status.RELEASED

@@ -19,7 +19,7 @@ from cases.models import Case
 from tests.vault.conftest import make_case, private_of, unlocked
 from vault import codenames, records, sessions
 from vault import teams as team_keys
-from vault.policy import IDENTITY
+from vault.policy import CORRESPONDENCE, IDENTITY
 
 # Tables with date columns that hold nothing about any case. A new model with a date column
 # must be added here or be reachable from a case below, so the walk cannot silently miss it.
@@ -120,6 +120,26 @@ def _work_on(case, programme, supervisor):
     return secret
 
 
+def _plan_and_escort(case, programme, officer, approver):
+    """Everything planning dates: a plan, an instruction released by a second person, an escort
+    task with a field report, then (the first time) an abort with its alert."""
+    from planning import escort, field, instructions, plans
+    from tests.planning.conftest import plan_values
+
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.PLANNING)
+    case.refresh_from_db()
+    if not case.records.filter(kind="phrase").exists():
+        records.seal(case, CORRESPONDENCE, {"phrase": "Синяя птица"}, kind="phrase")
+    plans.save_plan(case, plan_values(programme), actor=officer)
+    draft = instructions.draft(case, actor=officer, actor_private=private_of(officer))
+    instructions.release(draft, actor=approver, actor_private=private_of(approver))
+    task = escort.create_task(case, actor=officer, actor_private=private_of(officer))
+    liaison = programme.users["field_liaison"]
+    field.report(escort.task_for_user(liaison, task.pk), "contact", actor=liaison)
+    if not case.alerts.filter(kind="escort_aborted").exists():
+        field.report(task, "aborted", actor=liaison, reason="обстрел")
+
+
 @pytest.fixture
 def second(programme):
     user = programme.staff.make(
@@ -137,6 +157,7 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, st
     records.seal(case, IDENTITY, {"name": "Пилот Вертолётов"}, kind="answers")
     case.applicant_key_exists = False
     _work_on(case, programme, first)
+    _plan_and_escort(case, programme, officer, first)
     # Two supervisors restrict it: the rows written so far are cut to their year.
     # Named: both supervisors, so that a later request has an approver who holds the keys
     # (issue 18, point 5); approved by a third who holds the team's key.
@@ -157,6 +178,7 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, st
     # And everything done afterwards keeps only its year from the start.
     case.applicant_key_exists = True
     secret = _work_on(case, programme, first)
+    _plan_and_escort(case, programme, unlocked(officer), first)
     records.open(_request(staff, officer), case.records.filter(kind="answers").get())
     third = programme.staff.make("supervisor3", roles=["supervisor"], teams=[])
     restriction.request_access(case, [third], actor=first)
@@ -185,6 +207,9 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, st
         "cases.AccessRequest",
         "vault.Record",
         "vault.ApplicantKey",
+        "planning.Plan",
+        "planning.Instruction",
+        "planning.EscortTask",
     } <= walked
     # The other side of each link is dated by the year too.
     for link in apps.get_model("cases", "CaseLink").objects.filter(other=case):

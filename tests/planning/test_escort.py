@@ -243,3 +243,37 @@ def test_a_restricted_case_keeps_only_the_year_of_its_planning(programme, applic
     instruction = Instruction.objects.get(case=case)
     assert instruction.created_at == year and instruction.approved_at == year
     assert task.created_at == year and task.window_start is None and task.window_end is None
+
+
+def test_restricting_a_planned_case_cuts_its_planning_times_and_keeps_the_signature(
+    programme, applicant
+):
+    """Rows written before the restriction are cut to their year inside restrict (whoever
+    calls it); the plain windows go; the instruction still verifies with its expiry cut to
+    the purge-after bound, and a different bound still fails."""
+    from planning import instructions
+    from planning.models import Instruction
+    from vault.records import year_start
+
+    case = applicant.case
+    approve_plan(programme, case)
+    task = make_task(programme, case)
+    supervisor, officer = programme.users["supervisor"], programme.users["case_officer"]
+    records.restrict(
+        case, [officer, supervisor], actor=supervisor, actor_private=unlocked(supervisor)
+    )
+    case.refresh_from_db()
+    task.refresh_from_db()
+    plan = case.plan
+    assert plan.window_start is None and plan.fallback_end is None
+    assert plan.updated_at == year_start(plan.updated_at)
+    assert task.window_start is None and task.window_end is None
+    assert task.created_at == year_start(task.created_at)
+    instruction = Instruction.objects.get(case=case)
+    assert instruction.expires_at == year_start(instruction.expires_at)
+    values = records.decrypt(
+        instruction.record, records.data_key(officer, unlocked(officer), instruction.record)
+    )
+    assert instructions.verify(instruction, values)
+    instruction.expires_at = instruction.expires_at.replace(year=instruction.expires_at.year + 1)
+    assert not instructions.verify(instruction, values)
