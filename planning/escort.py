@@ -131,7 +131,11 @@ def hand_off(task: EscortTask, unit: Team, *, actor, actor_private: bytes) -> Es
     rebuilt from the plan)."""
     from planning.plans import can_plan
 
-    task = EscortTask.objects.select_for_update().select_related("case", "record").get(pk=task.pk)
+    task = (
+        EscortTask.objects.select_for_update(of=("self",))
+        .select_related("case", "record")
+        .get(pk=task.pk)
+    )
     if task.status not in ACTIVE or task.record is None or not task.record.ciphertext:
         raise EscortRefused(_("This task has ended."))
     if unit.kind != Team.Kind.FIELD_UNIT or unit.pk == task.field_unit_id:

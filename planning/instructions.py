@@ -239,7 +239,7 @@ def release(instruction: Instruction, *, actor, actor_private: bytes) -> Instruc
 @transaction.atomic
 def _release(instruction: Instruction, *, actor, actor_private: bytes) -> Instruction:
     instruction = (
-        Instruction.objects.select_for_update()
+        Instruction.objects.select_for_update(of=("self",))
         .select_related("case", "record")
         .get(pk=instruction.pk)
     )
