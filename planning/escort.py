@@ -213,7 +213,7 @@ def tasks_for(user):
         .exclude(record=None)
         .exclude(record__ciphertext=b"")
         .exclude(case__status=Case.Status.COMPROMISED)
-        .select_related("record")
+        .select_related("record", "case")
     )
 
 
@@ -237,7 +237,14 @@ def open_task(user, private: bytes, task: EscortTask) -> dict:
     for key in ("window_start", "window_end", "fallback_start", "fallback_end"):
         if values.get(key):
             values[key] = datetime.fromisoformat(values[key])
-    audit("escort_task_opened", actor=user, object_type="task", object_id=str(task.id))
+    # About the case (by task id in the detail), so that a restricted case's event is sealed.
+    audit(
+        "escort_task_opened",
+        actor=user,
+        object_type="case",
+        object_id=task.case,
+        task=str(task.id),
+    )
     return values
 
 

@@ -64,8 +64,9 @@ def report(task: EscortTask, status: str, *, actor, reason: str = "") -> EscortT
     audit(
         "escort_reported",
         actor=actor,
-        object_type="task",
-        object_id=str(task.id),
+        object_type="case",
+        object_id=case,  # sealed like every event of a restricted case
+        task=str(task.id),
         status=status,
     )
     if status == S.HANDED_OVER:

@@ -135,6 +135,7 @@ def _plan_and_escort(case, programme, officer, approver):
     instructions.release(draft, actor=approver, actor_private=private_of(approver))
     task = escort.create_task(case, actor=officer, actor_private=private_of(officer))
     liaison = programme.users["field_liaison"]
+    escort.open_task(liaison, private_of(liaison), escort.task_for_user(liaison, task.pk))
     field.report(escort.task_for_user(liaison, task.pk), "contact", actor=liaison)
     if not case.alerts.filter(kind="escort_aborted").exists():
         field.report(task, "aborted", actor=liaison, reason="обстрел")
@@ -225,6 +226,10 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, st
     others = Event.objects.exclude(object_type="case", object_id=case.number)
     for event in others.filter(seq__gt=restricted_from):
         assert case.number not in json.dumps(event.detail), event.action
+    # An escort task's events (opened, reported) are the case's, so sealed: none names a task.
+    tasks = [str(pk) for pk in case.escort_tasks.values_list("pk", flat=True)]
+    assert tasks and not Event.objects.filter(object_id__in=tasks).exists()
+    assert about.filter(action__in=["escort_task_opened", "escort_reported"]).count() >= 4
     assert log.verify()[1] is None
 
     # The true times are there for the named: the applicant still sees his message's time
