@@ -4,9 +4,9 @@ channel is how the applicant learns that one waits.
 
 - portal: he looks when he logs in; nothing is pushed.
 - hotline: the operator tells him on his next call (the codename lets him read it too).
-- telegram: the bot says only "a message is waiting" (DESIGN.md, "Channels"). That notice is
-  the telegram app's, which does not exist yet: ``telegram_notice`` refuses until it does, and
-  staff are told that no notice went out.
+- telegram: a plain reply goes to the chat through the outbox; anything operational (a point,
+  a window, a signal: every instruction) only as "a message is waiting" (DESIGN.md,
+  "Channels"; the rule is telegram_bot/delivery.py's).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -22,21 +22,36 @@ class NotAnnounced(Exception):
         self.message = message
 
 
-def telegram_notice(case: Case) -> None:
-    """Queue the bot's "a message is waiting" for the case's chat. Refuses until the Telegram
-    app exists (it will queue the notice in the outbox, sealed to the worker's key)."""
-    raise NotAnnounced(
-        _(
-            "No Telegram notice was sent: the bot is not connected yet. The message waits in "
-            "the portal inbox; tell the applicant by another channel."
-        )
+def telegram_notice(case: Case, message=None, text: str | None = None, *, actor=None) -> str:
+    """Tell the case's Telegram chat: a plain reply goes to the chat itself; anything
+    operational (or a message not given) only as "a message is waiting" (the rule and the
+    outbox are telegram_bot.delivery's). Raises NotAnnounced when the case has no chat."""
+    from telegram_bot import delivery
+
+    try:
+        if text is not None and not delivery.is_operational(message):
+            delivery.queue_reply(case, message, text, actor=actor)
+            return _("Message saved and queued for the applicant's Telegram chat.")
+        delivery.queue_notice(case, message, actor=actor)
+    except delivery.NoChat:
+        raise NotAnnounced(
+            _(
+                "No Telegram notice was sent: this case has no Telegram chat. The message waits "
+                "in the portal inbox; tell the applicant by another channel."
+            )
+        ) from None
+    return _(
+        "Message saved. The Telegram chat only gets “a message is waiting”; the applicant "
+        "reads it on the portal with his codename or hears it on the hotline."
     )
 
 
-def announce(case: Case):
-    """What staff are told after a reply was saved; raises NotAnnounced if the channel failed."""
+def announce(case: Case, message=None, text: str | None = None, *, actor=None):
+    """What staff are told after a reply was saved; raises NotAnnounced if the channel failed.
+    ``message`` and ``text`` let a plain reply go to a Telegram chat; without them only the
+    "a message is waiting" notice goes (the safe default for instructions)."""
     if case.channel == Case.Channel.TELEGRAM:
-        telegram_notice(case)
+        return telegram_notice(case, message, text, actor=actor)
     if case.channel == Case.Channel.HOTLINE:
         return _(
             "Message saved. Tell the applicant on his next call; he can also read it with his "

@@ -173,9 +173,9 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
         from cases import channels
         from cases import messages as case_messages
 
-        case_messages.to_applicant(case, text, actor=request.user)
+        sent = case_messages.to_applicant(case, text, actor=request.user)
         try:
-            messages.success(request, channels.announce(case))
+            messages.success(request, channels.announce(case, sent, text, actor=request.user))
         except channels.NotAnnounced as failure:
             messages.warning(request, str(failure.message))
     return redirect("cases:detail", number=case.number)

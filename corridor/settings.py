@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "vault",
     "intake",
     "planning",
+    "telegram_bot",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -343,16 +344,40 @@ CORRIDOR_PORTAL_SESSION_SUBMISSIONS = envint("CORRIDOR_PORTAL_SESSION_SUBMISSION
 CORRIDOR_PORTAL_SUBMISSIONS_PER_MINUTE = envint("CORRIDOR_PORTAL_SUBMISSIONS_PER_MINUTE", "600")
 CORRIDOR_PORTAL_LOGINS_PER_MINUTE = envint("CORRIDOR_PORTAL_LOGINS_PER_MINUTE", "1200")
 
+# The Telegram bot (docs/telegram.md). The token: TELEGRAM_BOT_TOKEN(_FILE) or telegram.token in
+# the key directory; the webhook's secret token: TELEGRAM_WEBHOOK_SECRET(_FILE) (no secret: no
+# webhook, use `corridor bot` polling).
+TELEGRAM_BOT_TOKEN = envsecret("TELEGRAM_BOT_TOKEN")
+TELEGRAM_WEBHOOK_SECRET = envsecret("TELEGRAM_WEBHOOK_SECRET")
+# Updates one chat may send per minute; longer messages are refused.
+CORRIDOR_TELEGRAM_UPDATES_PER_MINUTE = envint("CORRIDOR_TELEGRAM_UPDATES_PER_MINUTE", "30")
+CORRIDOR_TELEGRAM_MAX_TEXT = envint("CORRIDOR_TELEGRAM_MAX_TEXT", "2000")
+# How long bot messages stay in the chat (all well inside Telegram's 48-hour deletion limit):
+# the codename hand-over, short answers (/status, /help...), and staff replies.
+CORRIDOR_TELEGRAM_CODENAME_SECONDS = envint("CORRIDOR_TELEGRAM_CODENAME_SECONDS", "300")
+CORRIDOR_TELEGRAM_DELETE_SECONDS = envint("CORRIDOR_TELEGRAM_DELETE_SECONDS", "120")
+CORRIDOR_TELEGRAM_REPLY_SECONDS = envint("CORRIDOR_TELEGRAM_REPLY_SECONDS", str(6 * 3600))
+CORRIDOR_TELEGRAM_ATTEMPTS = envint("CORRIDOR_TELEGRAM_ATTEMPTS", "6")
+
 # Logging: level, time, logger and message only. No request objects, no addresses, no bodies:
 # corridor.logging.RedactAddresses also strips anything that looks like an IP address from the
 # message, and django.server's request lines carry paths that hold no personal data by design.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "corridor.logging.RedactAddresses"}},
+    "filters": {
+        "redact": {"()": "corridor.logging.RedactAddresses"},
+        "no_arguments": {"()": "telegram_bot.logs.DropArguments"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+        # A handler filter (a logger's filter would miss records of its child loggers).
+        "telegram": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_arguments", "redact"],
+        },
     },
     "root": {"handlers": ["console"], "level": os.getenv("CORRIDOR_LOG_LEVEL", "INFO")},
     "loggers": {
@@ -360,6 +385,10 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # httpx logs every request URL, and a Bot API URL holds the bot token; PTB may log an
+        # update (chat ids, text). Warnings only, without their arguments.
+        "httpx": {"handlers": ["telegram"], "level": "WARNING", "propagate": False},
+        "telegram": {"handlers": ["telegram"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("keys/", include("vault.urls")),
     path("intake/", include("intake.urls")),
     path("planning/", include("planning.urls")),
+    path("telegram/", include("telegram_bot.urls")),
     # Language switch: a plain POST form, works without JavaScript.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -13,7 +13,7 @@ PUBLIC = {
     "portal:home", "portal:page", "portal:apply", "portal:submit", "portal:duress",
     "portal:login", "portal:inbox", "portal:reply", "portal:update", "portal:delete",
     "portal:duress_word",
-    "portal:logout", "portal:language", "portal:check_code",
+    "portal:logout", "portal:language", "portal:check_code", "telegram:webhook",
 }  # fmt: skip
 
 

@@ -129,12 +129,13 @@ def test_the_page_shows_timeline_flags_and_linked_cases(programme, case):
     [
         ("portal", "The applicant reads it after logging in with his codename."),
         ("hotline", "Tell the applicant on his next call"),
-        ("telegram", "No Telegram notice was sent: the bot is not connected yet."),
+        # A Telegram case whose chat is gone (here: never had one): staff are told.
+        ("telegram", "No Telegram notice was sent: this case has no Telegram chat."),
     ],
 )
 def test_a_reply_is_announced_by_the_case_channel(programme, channel, told):
-    """The Telegram notice waits for the bot: it refuses, and staff are told so; the message
-    itself is kept in the inbox either way."""
+    """Without a chat the Telegram notice refuses, and staff are told so; the message itself is
+    kept in the inbox either way (a chat's delivery: tests/telegram/test_delivery.py)."""
     from cases.models import Message
     from vault import codenames
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class TelegramBotConfig(AppConfig):
+    # The package is not called ``telegram``: that name is python-telegram-bot's own package.
+    name = "telegram_bot"
+    verbose_name = "Telegram"
+    default_auto_field = "django.db.models.BigAutoField"

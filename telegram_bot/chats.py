@@ -1,0 +1,80 @@
+"""Loading and storing a chat's encrypted state (telegram_bot.models.Chat) through the vault."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from telegram_bot.models import Chat as ChatRow
+from vault import telegram as vault_telegram
+
+
+@dataclass
+class Chat:
+    chat_id: int
+    lookup: bytes
+    state: dict = field(default_factory=dict)
+    case_id: object = None
+    exists: bool = False
+    dirty: bool = False
+
+    def __repr__(self) -> str:
+        return "Chat(…)"
+
+    def remember(self, message_id: int) -> None:
+        visible = self.state.setdefault("visible", [])
+        if message_id not in visible:
+            visible.append(message_id)
+
+    def take(self, message_id: int | None) -> list[int]:
+        """``message_id`` to delete now (and forget); nothing for None."""
+        if message_id is None:
+            return []
+        visible = self.state.get("visible", [])
+        if message_id in visible:
+            visible.remove(message_id)
+        return [message_id]
+
+    def take_all(self) -> list[int]:
+        ids = list(self.state.get("visible", []))
+        self.state["visible"] = []
+        return ids
+
+
+def lookup_of(chat_id: int) -> bytes:
+    return vault_telegram.chat_lookup(chat_id)
+
+
+def load(chat_id: int, lookup: bytes) -> Chat:
+    row = ChatRow.objects.filter(lookup=lookup).only("state", "case_id").first()
+    if row is None:
+        return Chat(chat_id, lookup)
+    state = vault_telegram.open_state(chat_id, lookup, bytes(row.state))
+    return Chat(chat_id, lookup, state or {}, row.case_id, exists=True)
+
+
+def store(chat: Chat) -> None:
+    fields = {
+        "state": vault_telegram.seal_state(chat.chat_id, chat.lookup, chat.state),
+        "updated_at": timezone.now(),
+    }
+    if chat.exists:
+        ChatRow.objects.filter(lookup=chat.lookup).update(**fields)
+    else:
+        ChatRow.objects.create(lookup=chat.lookup, **fields)
+        chat.exists = True
+    chat.dirty = False
+
+
+def link(chat: Chat, case) -> None:
+    """The dialog produced ``case``: keep the chat for replies (its id sealed to the workers)."""
+    chat.case_id = case.pk
+    if not chat.exists:
+        store(chat)
+    ChatRow.objects.filter(lookup=chat.lookup).update(
+        case=case, sealed_chat=vault_telegram.seal_chat(chat.chat_id)
+    )
+
+
+def forget(chat: Chat) -> None:
+    ChatRow.objects.filter(lookup=chat.lookup, case__isnull=True).delete()
+    chat.exists, chat.state = False, {}

@@ -1,0 +1,75 @@
+"""Replies and notices for Telegram cases, queued in the outbox (DESIGN.md, "Channels" and
+"Background work").
+
+The domain rule lives here: a staff message with a point, a window or a signal (``operational``
+or expiring: every instruction is) is **never** sent over Telegram; the chat gets only "a message
+is waiting — open the portal with your codename or call the hotline". A plain reply may go to
+the chat. Each queued delivery is one outbox row whose only argument is a payload sealed to the
+workers' delivery key; the case id, the text and the chat reference are inside it.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.log import record as audit
+from cases.models import Case, Message
+from telegram_bot.models import Chat, Delivery
+from vault.delivery import seal_for_worker
+
+
+class NoChat(Exception):
+    """The case has no Telegram chat to write to (cancelled, or made by another channel)."""
+
+
+class OperationalRefused(Exception):
+    """Operational content never goes over Telegram."""
+
+
+def is_operational(message: Message | None) -> bool:
+    """Unknown content (None) counts as operational: refuse by default."""
+    return message is None or message.operational or message.expires_at is not None
+
+
+@transaction.atomic
+def queue_reply(case: Case, message: Message, text: str, *, actor) -> Delivery:
+    """A plain staff reply to the chat. Refuses operational content (the domain rule)."""
+    if is_operational(message):
+        raise OperationalRefused("operational content is not sent over Telegram")
+    return _queue(case, message, Delivery.Kind.REPLY, text, actor=actor)
+
+
+@transaction.atomic
+def queue_notice(case: Case, message: Message | None, *, actor) -> Delivery:
+    """Only "a message is waiting"; the text stays in the portal inbox."""
+    return _queue(case, message, Delivery.Kind.NOTICE, None, actor=actor)
+
+
+def _queue(case: Case, message, kind: str, text: str | None, *, actor) -> Delivery:
+    from telegram_bot import tasks
+
+    if not Chat.objects.filter(case=case).exclude(sealed_chat=None).exists():
+        raise NoChat("no telegram chat for this case")
+    delivery = Delivery.objects.create(case=case, message=message, kind=kind)
+    payload = {"delivery": str(delivery.pk), "case": str(case.pk), "kind": kind}
+    if text is not None:
+        payload["text"] = text
+    tasks.deliver.enqueue(seal_for_worker(payload))
+    audit("telegram_queued", actor=actor, object_type="case", object_id=case.number, kind=kind)
+    return delivery
+
+
+def delete_later(chat_id: int, message_ids: list[int], *, seconds: int) -> None:
+    """Delete these messages of the chat after ``seconds`` (well inside the 48 hours in which
+    a bot may delete messages of a private chat)."""
+    from telegram_bot import tasks
+
+    when = timezone.now() + timedelta(seconds=seconds)
+    sealed = seal_for_worker({"chat": chat_id, "ids": list(message_ids)})
+    tasks.delete_messages.using(run_after=when).enqueue(sealed)
+
+
+def state_for_staff(case: Case) -> list[Delivery]:
+    """The case's deliveries (metadata only), newest last, for the case page."""
+    return list(Delivery.objects.filter(case=case).order_by("created_at")[:50])

@@ -1,0 +1,184 @@
+"""The questionnaire over Telegram, through the real PTB Application and recorded updates."""
+
+import pytest
+
+from cases.models import Case
+from telegram_bot import chats, dialog
+from telegram_bot.models import Chat
+from tests.telegram.conftest import CHAT, run_outbox
+from vault import records
+
+pytestmark = pytest.mark.django_db
+
+ANSWERS = {"name": "Kuzminov Ivan", "born": "14.07.1995", "phone": "+7 916 123-45-67"}
+CHOICES = {"situation": "front"}
+
+
+def current_question(chat_id=CHAT):
+    chat = chats.load(chat_id, chats.lookup_of(chat_id))
+    if chat.state.get("answers") is None:
+        return None
+    return dialog._current_question(chat)
+
+
+def answer_everything(telegram, chat_id=CHAT) -> None:
+    for _ in range(40):
+        question = current_question(chat_id)
+        if question is None:
+            return
+        asked = telegram.state["next_id"]
+        if question.type == "choice":
+            value = CHOICES.get(question.id, question.choices[0].value)
+            telegram.press(f"a:{value}", asked, chat=chat_id)
+        elif question.type == "yesno":
+            telegram.press("a:yes", asked, chat=chat_id)
+        elif question.type == "location":
+            telegram.send(telegram.update("location", chat=chat_id))
+        else:
+            telegram.say(ANSWERS.get(question.id, "some words"), chat=chat_id)
+    raise AssertionError("the questionnaire did not end")
+
+
+def test_a_full_conversation_creates_a_telegram_case(telegram, programme):
+    calls = telegram.say("/start")
+    first = telegram.sent(calls)[-1]
+    assert first["text"].startswith("Who is writing?")
+    assert first["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "a:serviceman"
+    answer_everything(telegram)
+    case = Case.objects.get()
+    assert case.channel == Case.Channel.TELEGRAM and case.language == "en"
+    answers = case.records.get(kind="answers", compartment="identity")
+    operator = programme.users["operator"]
+    from tests.vault.conftest import private_of
+
+    opened = records.decrypt(answers, records.data_key(operator, private_of(operator), answers))
+    assert opened["name"] == "Kuzminov Ivan" and opened["phone"] == "+79161234567"
+    assert opened["area"] == "48.015883, 37.802850"
+    handover = telegram.sent()[-1]
+    assert "codename" in handover["text"] and handover["protect_content"] is True
+    # The answers in progress left the dialog state; the chat row only links the case.
+    row = Chat.objects.get()
+    assert row.case_id == case.pk and row.sealed_chat
+    assert "answers" not in chats.load(CHAT, row.lookup).state
+
+
+def test_every_message_is_protected(telegram, programme):
+    telegram.say("/start")
+    answer_everything(telegram)
+    assert all(p.get("protect_content") is True for p in telegram.sent())
+
+
+def test_it_speaks_the_users_language_or_russian(telegram, programme):
+    assert telegram.sent(telegram.say("/start", language="uk"))[-1]["text"].startswith("Хто пише?")
+    assert telegram.sent(telegram.say("/start", chat=2, language="de"))[-1]["text"].startswith(
+        "Кто пишет?"
+    )
+
+
+def test_an_invalid_date_is_asked_again_kindly(telegram, programme):
+    telegram.say("/start")
+    telegram.press("a:serviceman", telegram.state["next_id"])
+    telegram.say("Ivanov")
+    assert current_question().id == "born"
+    calls = telegram.say("31.02.1990")
+    assert telegram.sent(calls)[-1]["text"] == (
+        "This date does not exist. Check the day and the month."
+    )
+    assert current_question().id == "born"
+    calls = telegram.say("14.07.1995")
+    assert current_question().id != "born"
+    # The error message and the wrong answer were deleted with the right one.
+    assert len(telegram.deleted(calls)) >= 3
+
+
+def test_the_dialog_resumes_after_a_restart(telegram, programme):
+    telegram.say("/start")
+    telegram.press("a:serviceman", telegram.state["next_id"])
+    telegram.say("Ivanov")
+    # A new Application (every `process` builds one) knows nothing in memory: /start resumes.
+    calls = telegram.say("/start")
+    assert telegram.sent(calls)[-1]["text"].startswith("Your date of birth?")
+    assert current_question().id == "born"
+
+
+def test_back_and_cancel(telegram, programme):
+    telegram.say("/start")
+    telegram.press("a:serviceman", telegram.state["next_id"])
+    telegram.press("back", telegram.state["next_id"])
+    assert current_question().id == "who"
+    telegram.press("cancel", telegram.state["next_id"])
+    assert not Chat.objects.exists() and not Case.objects.exists()
+
+
+def test_both_sides_are_deleted_as_each_answer_is_stored(telegram, programme):
+    telegram.say("/start")
+    question = telegram.state["next_id"]
+    telegram.press("a:serviceman", question)
+    asked_name = telegram.state["next_id"]
+    calls = telegram.say("Ivanov")
+    his_answer = telegram.message_id
+    assert {question}.issubset(telegram.deleted())
+    assert {asked_name, his_answer} <= telegram.deleted(calls)
+
+
+def test_the_codename_message_is_deleted_when_memorised(telegram, programme):
+    telegram.say("/start")
+    answer_everything(telegram)
+    handover = telegram.state["next_id"]
+    calls = telegram.press("mem", handover)
+    assert handover in telegram.deleted(calls)
+
+
+def test_the_codename_message_is_deleted_after_a_few_minutes(telegram, programme, settings):
+    settings.CORRIDOR_TELEGRAM_CODENAME_SECONDS = 0
+    telegram.say("/start")
+    answer_everything(telegram)
+    handover = telegram.state["next_id"]
+    assert handover not in telegram.deleted()
+    run_outbox()
+    assert handover in telegram.deleted()
+
+
+def test_a_duress_word_is_chosen_with_a_button(telegram, programme):
+    telegram.say("/start")
+    answer_everything(telegram)
+    telegram.press("d:2", telegram.state["next_id"])
+    assert Case.objects.get().applicant_key.duress_choice == 2
+
+
+def test_text_sent_later_becomes_an_applicant_message(telegram, programme):
+    telegram.say("/start")
+    answer_everything(telegram)
+    calls = telegram.say("I am at the front now")
+    case = Case.objects.get()
+    message = case.messages.get()
+    assert message.direction == "in"
+    assert telegram.message_id in telegram.deleted(calls)
+
+
+def test_status_and_help_say_nothing_operational(telegram, programme):
+    telegram.say("/start")
+    answer_everything(telegram)
+    status = telegram.sent(telegram.say("/status"))[-1]["text"]
+    assert "received" in status
+    help_text = telegram.sent(telegram.say("/help"))[-1]["text"]
+    assert "/wipe" in help_text
+
+
+def test_language_can_be_changed(telegram, programme):
+    telegram.say("/start")
+    telegram.say("/language")
+    calls = telegram.press("lang:ru", telegram.state["next_id"])
+    assert telegram.sent(calls)[-1]["text"].startswith("Кто пишет?")
+
+
+def test_wipe_deletes_what_remains_and_explains_the_phone(telegram, programme):
+    telegram.say("/start")
+    answer_everything(telegram)
+    telegram.say("/status")
+    status_reply = telegram.state["next_id"]
+    handover = status_reply - 1
+    calls = telegram.say("/wipe")
+    assert {handover, status_reply, telegram.message_id} <= telegram.deleted(calls)
+    assert "Clear history" in telegram.sent(calls)[-1]["text"]
+    assert Case.objects.get().records.filter(kind="answers").exists()  # the case keeps its copy

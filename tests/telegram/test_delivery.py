@@ -1,0 +1,165 @@
+"""Staff replies and notices to a Telegram chat through the outbox."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
+
+from cases import channels
+from cases import messages as case_messages
+from cases.models import Case
+from telegram_bot import delivery, tasks
+from telegram_bot.models import Delivery
+from tests.telegram.conftest import CHAT, run_outbox
+from tests.telegram.test_conversation import answer_everything
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def telegram_case(telegram, programme, settings):
+    settings.CORRIDOR_TELEGRAM_CODENAME_SECONDS = 3600  # keep the hand-over out of the way
+    telegram.say("/start")
+    answer_everything(telegram)
+    return Case.objects.get()
+
+
+def reply(case, programme, text="We have your message.", **options):
+    operator = programme.users["operator"]
+    message = case_messages.to_applicant(case, text, actor=operator, **options)
+    told = channels.announce(case, message, text, actor=operator)
+    return message, told
+
+
+def outbox_rows():
+    return list(
+        DBTaskResult.objects.filter(
+            status="READY", task_path__startswith="telegram_bot.tasks.deliver"
+        )
+    )
+
+
+def test_a_plain_reply_reaches_the_chat_once(telegram, telegram_case, programme):
+    reply(telegram_case, programme)
+    before = len(telegram.sent())
+    run_outbox()
+    sent = telegram.sent()[before:]
+    assert [s["text"] for s in sent] == ["We have your message."]
+    assert sent[0]["chat_id"] == CHAT and sent[0]["protect_content"] is True
+    record = Delivery.objects.get()
+    assert record.status == "sent" and record.telegram_message_id == telegram.state["next_id"]
+
+
+def test_the_outbox_row_holds_only_one_sealed_payload(telegram, telegram_case, programme):
+    reply(telegram_case, programme, "Secret words")
+    (row,) = outbox_rows()
+    assert row.args_kwargs["kwargs"] == {} and len(row.args_kwargs["args"]) == 1
+    stored = str(row.args_kwargs)
+    for clear in ("Secret words", str(CHAT), str(telegram_case.pk), telegram_case.number):
+        assert clear not in stored
+
+
+def test_a_reply_is_sent_exactly_once_when_the_worker_dies_after_recording(
+    telegram, telegram_case, programme
+):
+    """The worker sent and recorded, then died before the outbox row was finished: the row
+    runs again and finds the delivery recorded, so nothing is sent twice."""
+    reply(telegram_case, programme)
+    (row,) = outbox_rows()
+    before = len(telegram.sent())
+    tasks.deliver.call(*row.args_kwargs["args"])  # ... and the worker dies here
+    run_outbox()  # the row is still there: another worker runs it
+    assert len(telegram.sent()) - before == 1
+
+
+def test_the_duplicate_window_between_sending_and_recording(
+    telegram, telegram_case, programme, monkeypatch
+):
+    """Telegram has no idempotency key: a worker that dies after Telegram accepted the message
+    and before the record is committed makes the retry send it again (docs/telegram.md)."""
+    reply(telegram_case, programme)
+    (row,) = outbox_rows()
+    before = len(telegram.sent())
+
+    def dies(*args, **kwargs):
+        raise SystemExit("worker killed")
+
+    record_sent = tasks.record_sent
+    monkeypatch.setattr(tasks, "record_sent", dies)
+    with pytest.raises(SystemExit):
+        tasks.deliver.call(*row.args_kwargs["args"])
+    monkeypatch.setattr(tasks, "record_sent", record_sent)
+    run_outbox()
+    assert len(telegram.sent()) - before == 2  # the duplicate the window allows
+    assert Delivery.objects.get().status == "sent"
+
+
+def test_a_failed_send_is_retried_later_with_backoff(telegram, telegram_case, programme):
+    reply(telegram_case, programme)
+    telegram.state["fail"] = {"sendMessage": 1}
+    run_outbox()
+    record = Delivery.objects.get()
+    assert record.status == "queued" and record.attempts == 1
+    (retry,) = outbox_rows()
+    assert retry.run_after > timezone.now() + timedelta(seconds=20)
+    retry.run_after = timezone.now()
+    retry.save(update_fields=["run_after"])
+    run_outbox()
+    assert Delivery.objects.get().status == "sent"
+
+
+def test_after_the_last_attempt_it_is_failed_and_no_payload_is_left(
+    telegram, telegram_case, programme, settings
+):
+    settings.CORRIDOR_TELEGRAM_ATTEMPTS = 2
+    reply(telegram_case, programme)
+    telegram.state["fail"] = {"sendMessage": 5}
+    for _ in range(3):
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        run_outbox()
+    assert Delivery.objects.get().status == "failed"
+    assert not DBTaskResult.objects.filter(
+        status="READY", task_path__startswith="telegram_bot.tasks.deliver"
+    ).exists()
+
+
+def test_an_instruction_is_refused_for_telegram(telegram, telegram_case, programme):
+    """Anything with a point, window or signal never goes to the chat: only the notice."""
+    window_end = timezone.now() + timedelta(hours=6)
+    message, told = reply(
+        telegram_case,
+        programme,
+        "Point 48.01, 37.80 at 05:00, white cloth",
+        operational=True,
+        expires_at=window_end,
+    )
+    with translation.override("en"):
+        assert "a message is waiting" in str(told)
+    with pytest.raises(delivery.OperationalRefused):
+        delivery.queue_reply(telegram_case, message, "anything", actor=None)
+    before = len(telegram.sent())
+    run_outbox()
+    texts = [s["text"] for s in telegram.sent()[before:]]
+    assert texts == [
+        "You have a new message. Open the portal with your codename or call the hotline."
+    ]
+    assert Delivery.objects.get().kind == "notice"
+
+
+def test_a_notice_without_a_message_is_only_a_notice(telegram, telegram_case, programme):
+    """A caller that does not say what it sends (a later instruction) gets the safe default."""
+    channels.announce(telegram_case)
+    before = len(telegram.sent())
+    run_outbox()
+    assert telegram.sent()[before:][0]["text"].startswith("You have a new message.")
+
+
+def test_staff_see_the_delivery_state_on_the_case_page(telegram, telegram_case, programme):
+    reply(telegram_case, programme)
+    run_outbox()
+    client = programme.staff.client(programme.users["operator"])
+    client.cookies["corridor_language"] = "en"
+    html = client.get(f"/cases/{telegram_case.number}/").content.decode()
+    assert "Telegram deliveries" in html and "Sent" in html
+    assert str(CHAT) not in html
