@@ -68,6 +68,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/logins.py
 	$(BIN)/python bench/cases.py
 	$(BIN)/python bench/roster.py
+	$(BIN)/python bench/telegram.py
 
 # The README's pictures, from a throwaway demo database and a real server.
 screenshots: $(VENV)/.dev system-deps-test messages

@@ -58,6 +58,7 @@ class Outcome:
     leave: bool = False
 
 
+@transaction.atomic  # one commit per update: the bucket, the state and any case together
 def handle(event: Incoming) -> Outcome:
     """What to do about one event. Refused by the rate limit: nothing at all."""
     lookup = chats.lookup_of(event.chat_id)

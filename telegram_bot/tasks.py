@@ -30,7 +30,7 @@ from cases.models import Case
 from telegram_bot import transport
 from telegram_bot.models import Chat, Delivery
 from telegram_bot.token import bot_token
-from vault.delivery import open_for_worker
+from vault.delivery import open_for_worker, seal_for_worker
 from vault.telegram import open_chat
 
 log = logging.getLogger(__name__)
@@ -135,4 +135,8 @@ def delete_messages(sealed: str) -> None:
         try:
             async_to_sync(_delete)(int(payload["chat"]), ids)
         except (RetryAfter, NetworkError):
-            delete_messages.using(run_after=timezone.now() + backoff(1)).enqueue(sealed)
+            tries = int(payload.get("try", 0)) + 1
+            if tries < settings.CORRIDOR_TELEGRAM_ATTEMPTS:  # past 48 hours it is too late
+                again = seal_for_worker({**payload, "try": tries})
+                when = timezone.now() + backoff(tries)
+                delete_messages.using(run_after=when).enqueue(again)
