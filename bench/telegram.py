@@ -76,10 +76,10 @@ def main() -> None:
     token = "123456789:" + "A" * 35
 
     def message(n, chat, text):
+        user = {"id": chat, "is_bot": False, "first_name": "A", "language_code": "ru"}
         return {"update_id": n, "message": {
             "message_id": n, "date": 1700000000, "text": text,
-            "chat": {"id": chat, "type": "private"},
-            "from": {"id": chat, "is_bot": False, "first_name": "A", "language_code": "ru"}}}  # fmt: skip
+            "chat": {"id": chat, "type": "private"}, "from": user}}  # fmt: skip
 
     def button(n, chat, data):
         return {"update_id": n, "callback_query": {
