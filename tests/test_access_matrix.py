@@ -84,6 +84,7 @@ ELSEWHERE = {
     "accounts:logout",
     "accounts:logout_everywhere",
     "accounts:backup_codes",
+    "telegram:webhook",  # public, secret-token checked: tests/telegram/test_abuse.py
 }
 
 
