@@ -45,11 +45,18 @@ def lookup_of(chat_id: int) -> bytes:
 
 
 def load(chat_id: int, lookup: bytes) -> Chat:
-    row = ChatRow.objects.filter(lookup=lookup).only("state", "case_id").first()
+    """The chat's state, its row locked until the caller's transaction ends (two updates of
+    one chat handled at once by two webhook workers must not overwrite each other)."""
+    row = (
+        ChatRow.objects.select_for_update()
+        .filter(lookup=lookup)
+        .values_list("state", "case_id")
+        .first()
+    )
     if row is None:
         return Chat(chat_id, lookup)
-    state = vault_telegram.open_state(chat_id, lookup, bytes(row.state))
-    return Chat(chat_id, lookup, state or {}, row.case_id, exists=True)
+    state = vault_telegram.open_state(chat_id, lookup, bytes(row[0]))
+    return Chat(chat_id, lookup, state or {}, row[1], exists=True)
 
 
 def store(chat: Chat) -> None:

@@ -73,6 +73,7 @@ def handle(event: Incoming) -> Outcome:
     return outcome
 
 
+@transaction.atomic
 def sent(chat_id: int, sent_messages: list[tuple[str, int, int | None]]) -> None:
     """Remember the ids of messages just sent (tag, message id, delete after seconds): the
     question being asked, and everything to delete later."""

@@ -8,7 +8,7 @@ from django.utils import timezone
 from telegram_bot.models import Bucket
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside dialog.handle's transaction: no savepoint
 def take(lookup: bytes) -> bool:
     per_minute = settings.CORRIDOR_TELEGRAM_UPDATES_PER_MINUTE
     now = timezone.now()
