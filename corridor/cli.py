@@ -11,6 +11,9 @@
                                  key operations (docs/vault.md)
     corridor worker [--batch]    run the outbox: queued deliveries and background work; each
                                  row is deleted with its work (corridor/outbox.py)
+    corridor bot [--set-webhook URL|--delete-webhook]
+                                 run the Telegram bot by long polling, or register its webhook
+    corridor telegram purge      delete abandoned Telegram dialogs and idle rate buckets
     corridor questionnaire check [FILE]
                                  validate a questionnaire definition
     corridor procedures check [FOLDER]

@@ -358,6 +358,8 @@ CORRIDOR_TELEGRAM_CODENAME_SECONDS = envint("CORRIDOR_TELEGRAM_CODENAME_SECONDS"
 CORRIDOR_TELEGRAM_DELETE_SECONDS = envint("CORRIDOR_TELEGRAM_DELETE_SECONDS", "120")
 CORRIDOR_TELEGRAM_REPLY_SECONDS = envint("CORRIDOR_TELEGRAM_REPLY_SECONDS", str(6 * 3600))
 CORRIDOR_TELEGRAM_ATTEMPTS = envint("CORRIDOR_TELEGRAM_ATTEMPTS", "6")
+# A dialog left unfinished this long is deleted with its answers (`corridor telegram purge`).
+CORRIDOR_TELEGRAM_DIALOG_DAYS = envint("CORRIDOR_TELEGRAM_DIALOG_DAYS", "7")
 
 # Logging: level, time, logger and message only. No request objects, no addresses, no bodies:
 # corridor.logging.RedactAddresses also strips anything that looks like an IP address from the

@@ -85,3 +85,19 @@ def link(chat: Chat, case) -> None:
 def forget(chat: Chat) -> None:
     ChatRow.objects.filter(lookup=chat.lookup, case__isnull=True).delete()
     chat.exists, chat.state = False, {}
+
+
+def purge_abandoned() -> tuple[int, int]:
+    """Delete dialogs that never made a case and were left for CORRIDOR_TELEGRAM_DIALOG_DAYS,
+    and rate buckets idle for a day (a full bucket is the same as none)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from telegram_bot.models import Bucket
+
+    now = timezone.now()
+    old = now - timedelta(days=settings.CORRIDOR_TELEGRAM_DIALOG_DAYS)
+    dialogs, _ = ChatRow.objects.filter(case__isnull=True, updated_at__lt=old).delete()
+    buckets, _ = Bucket.objects.filter(updated_at__lt=now - timedelta(days=1)).delete()
+    return dialogs, buckets

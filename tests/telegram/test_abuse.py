@@ -125,3 +125,15 @@ def test_the_token_may_come_from_the_key_directory(settings, tmp_path):
     settings.CORRIDOR_KEY_DIR = str(tmp_path)
     (tmp_path / "telegram.token").write_text("123456789:" + "B" * 35 + "\n")
     assert bot_token() == "123456789:" + "B" * 35
+
+
+def test_an_abandoned_dialog_is_purged_with_its_answers(telegram, programme):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    telegram.say("/start")
+    telegram.press("a:serviceman", telegram.state["next_id"])
+    Chat.objects.update(updated_at=timezone.now() - timedelta(days=8))
+    call_command("telegram", "purge")
+    assert not Chat.objects.exists()
