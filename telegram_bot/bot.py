@@ -119,7 +119,7 @@ async def perform(bot, chat_id: int, outcome: dialog.Outcome) -> None:
         sent.append((out.tag, message.message_id, out.delete_after))
     if outcome.leave:
         await _quietly(bot.leave_chat(chat_id))
-    await sync_to_async(dialog.sent)(chat_id, sent)
+    await sync_to_async(dialog.sent)(chat_id, sent, outcome.chat)
 
 
 async def _quietly(call) -> None:

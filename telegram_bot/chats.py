@@ -1,7 +1,11 @@
-"""Loading and storing a chat's encrypted state (telegram_bot.models.Chat) through the vault."""
+"""Loading and storing a chat (telegram_bot.models.Chat) through the vault, with its rate
+limit: a token bucket in the same row, keyed by the same lookup hash, so that one update costs
+one locked read and one write."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from telegram_bot.models import Chat as ChatRow
@@ -16,6 +20,9 @@ class Chat:
     case_id: object = None
     exists: bool = False
     dirty: bool = False
+    tokens: float = 0.0
+    tokens_at: datetime | None = None
+    version: int = 0
 
     def __repr__(self) -> str:
         return "Chat(…)"
@@ -47,29 +54,70 @@ def lookup_of(chat_id: int) -> bytes:
 def load(chat_id: int, lookup: bytes) -> Chat:
     """The chat's state, its row locked until the caller's transaction ends (two updates of
     one chat handled at once by two webhook workers must not overwrite each other)."""
-    row = (
+    rows = list(
         ChatRow.objects.select_for_update()
         .filter(lookup=lookup)
-        .values_list("state", "case_id")
-        .first()
+        .values_list("state", "case_id", "tokens", "tokens_at", "version")
     )
+    row = rows[0] if rows else None
+    per_minute = float(settings.CORRIDOR_TELEGRAM_UPDATES_PER_MINUTE)
     if row is None:
-        return Chat(chat_id, lookup)
+        return Chat(chat_id, lookup, tokens=per_minute, tokens_at=timezone.now())
     state = vault_telegram.open_state(chat_id, lookup, bytes(row[0]))
-    return Chat(chat_id, lookup, state or {}, row[1], exists=True)
+    return Chat(chat_id, lookup, state or {}, row[1], True, False, row[2], row[3], row[4])
+
+
+def take_token(chat: Chat) -> bool:
+    """One token from the chat's bucket (refilled at CORRIDOR_TELEGRAM_UPDATES_PER_MINUTE);
+    False when it is empty. The caller stores the chat."""
+    per_minute = float(settings.CORRIDOR_TELEGRAM_UPDATES_PER_MINUTE)
+    now = timezone.now()
+    elapsed = (now - (chat.tokens_at or now)).total_seconds()
+    tokens = min(per_minute, chat.tokens + elapsed * per_minute / 60.0)
+    chat.tokens_at = now
+    if tokens < 1:
+        chat.tokens = tokens
+        return False
+    chat.tokens = tokens - 1
+    return True
+
+
+def _fields(chat: Chat) -> dict:
+    return {
+        "state": vault_telegram.seal_state(chat.chat_id, chat.lookup, chat.state),
+        "updated_at": timezone.now(),
+        "tokens": chat.tokens,
+        "tokens_at": chat.tokens_at,
+        "version": chat.version + 1,
+    }
 
 
 def store(chat: Chat) -> None:
-    fields = {
-        "state": vault_telegram.seal_state(chat.chat_id, chat.lookup, chat.state),
-        "updated_at": timezone.now(),
-    }
+    """Write the chat (inside the transaction that loaded it)."""
+    fields = _fields(chat)
     if chat.exists:
         ChatRow.objects.filter(lookup=chat.lookup).update(**fields)
     else:
         ChatRow.objects.create(lookup=chat.lookup, **fields)
         chat.exists = True
-    chat.dirty = False
+    chat.version, chat.dirty = fields["version"], False
+
+
+def store_tokens(chat: Chat) -> None:
+    """A refused update: only the bucket changes (nothing is decrypted again)."""
+    if chat.exists:
+        ChatRow.objects.filter(lookup=chat.lookup).update(
+            tokens=chat.tokens, tokens_at=chat.tokens_at
+        )
+
+
+def store_if_unchanged(chat: Chat) -> bool:
+    """Write ``chat`` only if nobody wrote the row since it was read (one statement)."""
+    fields = _fields(chat)
+    changed = ChatRow.objects.filter(lookup=chat.lookup, version=chat.version).update(**fields)
+    if changed:
+        chat.version = fields["version"]
+    return bool(changed)
 
 
 def link(chat: Chat, case) -> None:
@@ -83,21 +131,16 @@ def link(chat: Chat, case) -> None:
 
 
 def forget(chat: Chat) -> None:
-    ChatRow.objects.filter(lookup=chat.lookup, case__isnull=True).delete()
-    chat.exists, chat.state = False, {}
+    """The dialog ends without a case: its state (answers and all) is emptied. The row stays
+    as the chat's rate bucket until `corridor telegram purge`, so that /start and /cancel in
+    turn cannot refill the bucket."""
+    chat.state = {}
+    chat.dirty = True
 
 
-def purge_abandoned() -> tuple[int, int]:
-    """Delete dialogs that never made a case and were left for CORRIDOR_TELEGRAM_DIALOG_DAYS,
-    and rate buckets idle for a day (a full bucket is the same as none)."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
-    from telegram_bot.models import Bucket
-
-    now = timezone.now()
-    old = now - timedelta(days=settings.CORRIDOR_TELEGRAM_DIALOG_DAYS)
+def purge_abandoned() -> int:
+    """Delete chats that never made a case and were left for CORRIDOR_TELEGRAM_DIALOG_DAYS
+    (dialogs in progress with their answers, and spent rate buckets)."""
+    old = timezone.now() - timedelta(days=settings.CORRIDOR_TELEGRAM_DIALOG_DAYS)
     dialogs, _ = ChatRow.objects.filter(case__isnull=True, updated_at__lt=old).delete()
-    buckets, _ = Bucket.objects.filter(updated_at__lt=now - timedelta(days=1)).delete()
-    return dialogs, buckets
+    return dialogs

@@ -19,9 +19,16 @@ from cases import messages
 from cases.models import Case
 from intake import service
 from intake.questionnaire import AnswerError, Question, current, validate
-from telegram_bot import chats, limits
+from telegram_bot import chats
 
 LANGUAGES = ("ru", "uk", "en")
+# Sent messages whose id the state keeps by name (to delete them at the right moment).
+_TAGGED = {
+    "question": "q_msg",
+    "codename": "codename_msg",
+    "error": "error_msg",
+    "intro": "intro_msg",
+}
 
 
 @dataclass
@@ -56,44 +63,55 @@ class Outcome:
     delete: list[int] = field(default_factory=list)
     callback_text: str | None = None  # the small notice on a pressed button
     leave: bool = False
+    chat: object = field(default=None, repr=False)  # as stored by handle, for ``sent``
 
 
 @transaction.atomic  # one commit per update: the bucket, the state and any case together
 def handle(event: Incoming) -> Outcome:
-    """What to do about one event. Refused by the rate limit: nothing at all."""
-    lookup = chats.lookup_of(event.chat_id)
-    if not limits.take(lookup):
+    """What to do about one event. Refused by the rate limit: nothing at all (the refusal is
+    decided before the state is used for anything)."""
+    chat = chats.load(event.chat_id, chats.lookup_of(event.chat_id))
+    if not chats.take_token(chat):
+        chats.store_tokens(chat)
         return Outcome()
-    chat = chats.load(event.chat_id, lookup)
     language = chat.state.get("lang") or _language_of(event.user_language)
     with translation.override(language):
         outcome = _dispatch(chat, event)
-    if chat.dirty:
-        chats.store(chat)
+    chats.store(chat)  # always: the bucket changed
+    outcome.chat = chat
     return outcome
 
 
 @transaction.atomic
-def sent(chat_id: int, sent_messages: list[tuple[str, int, int | None]]) -> None:
+def sent(chat_id: int, sent_messages: list, chat: "chats.Chat | None" = None) -> None:
     """Remember the ids of messages just sent (tag, message id, delete after seconds): the
-    question being asked, and everything to delete later."""
+    question being asked, and everything to delete later. ``chat`` is the one ``handle``
+    stored: written back in one statement unless the row changed meanwhile."""
     if not sent_messages:
         return
-    chat = chats.load(chat_id, chats.lookup_of(chat_id))
+    fresh = chat is None or not chat.exists
+    if fresh:
+        chat = chats.load(chat_id, chats.lookup_of(chat_id))
+        if not chat.exists:  # never began: no row for it
+            return
+    _record(chat, chat_id, sent_messages)
+    if not fresh and chats.store_if_unchanged(chat):
+        return
+    if not fresh:  # another update of this chat came between: apply to the stored state
+        chat = chats.load(chat_id, chats.lookup_of(chat_id))
+        _record(chat, None, sent_messages)
+    chats.store(chat)
+
+
+def _record(chat, chat_id: int | None, sent_messages: list) -> None:
     for tag, message_id, delete_after in sent_messages:
         chat.remember(message_id)
-        if tag == "question":
-            chat.state["q_msg"] = message_id
-        if tag == "codename":
-            chat.state["codename_msg"] = message_id
-        if tag == "error":
-            chat.state["error_msg"] = message_id
-        if delete_after is not None:
+        if tag in _TAGGED:
+            chat.state[_TAGGED[tag]] = message_id
+        if delete_after is not None and chat_id is not None:
             from telegram_bot import delivery
 
             delivery.delete_later(chat_id, [message_id], seconds=delete_after)
-    if chat.exists:  # a chat that was cancelled (or never began) gets no row back
-        chats.store(chat)
 
 
 def _language_of(code: str | None) -> str:
@@ -140,16 +158,13 @@ def _start(chat, event: Incoming) -> Outcome:
     if chat.state.get("answers") is None:
         chat.state.update(lang=translation.get_language(), answers={})
         chat.dirty = True
-        outcome.send.append(
-            _ttl(
-                _(
-                    "Hello. This is a confidential questionnaire. Answer one question at a "
-                    "time; you may skip most of them. /back goes to the previous question, "
-                    "/cancel deletes everything. Your messages here are deleted as soon as we "
-                    "have stored them."
-                )
-            )
+        # Deleted with the first answer, like the question it introduces.
+        intro = _(
+            "Hello. This is a confidential questionnaire. Answer one question at a time; you "
+            "may skip most of them. /back goes to the previous question, /cancel deletes "
+            "everything. Your messages here are deleted as soon as we have stored them."
         )
+        outcome.send.append(Outgoing(intro, tag="intro"))
     outcome.delete += chat.take(chat.state.pop("q_msg", None))
     chat.dirty = True
     outcome.send.append(_question_message(chat))
@@ -217,6 +232,7 @@ def _answer(chat, event: Incoming, raw=None) -> Outcome:
         delete=_own(event)
         + chat.take(chat.state.pop("q_msg", None))
         + chat.take(chat.state.pop("error_msg", None))
+        + chat.take(chat.state.pop("intro_msg", None))
     )
     if current().next_question(answers) is None:
         return _complete(chat, outcome)
@@ -242,7 +258,6 @@ def _cancel(chat, event: Incoming) -> Outcome:
     """Everything typed so far is dropped: the row goes, and the messages we know of."""
     outcome = Outcome(delete=_own(event) + chat.take_all())
     chats.forget(chat)
-    chat.dirty = False
     outcome.send.append(_ttl(_("Cancelled. Nothing was kept. /start begins again.")))
     return outcome
 
@@ -384,7 +399,7 @@ def _wipe(chat, event: Incoming) -> Outcome:
     """Delete every message of this chat we still know of, and say how to clear the rest on
     the phone. The case keeps its encrypted copy."""
     outcome = Outcome(delete=_own(event) + chat.take_all())
-    for key in ("q_msg", "codename_msg", "error_msg"):
+    for key in _TAGGED.values():
         chat.state.pop(key, None)
     chat.dirty = True
     outcome.send.append(

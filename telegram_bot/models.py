@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 class Chat(models.Model):
     """One private chat with the bot: a dialog in progress, or the link of a finished one to its
-    case (for /status, later messages and staff replies). The answers in progress are removed
-    from ``state`` when the dialog ends; a dialog cancelled before a case exists deletes the
-    row."""
+    case (for /status, later messages and staff replies), and its rate limit. The answers in
+    progress are removed from ``state`` when the dialog ends (a case is made, or it is
+    cancelled); a row without a case is deleted after CORRIDOR_TELEGRAM_DIALOG_DAYS."""
 
     lookup = models.BinaryField(max_length=32, primary_key=True)
     state = models.BinaryField()
@@ -22,23 +22,16 @@ class Chat(models.Model):
     )
     sealed_chat = models.BinaryField(null=True)  # sealed to the delivery key, set with the case
     updated_at = models.DateTimeField(default=timezone.now)
+    # The chat's rate limit (a token bucket), in this row so an update is one read, one write.
+    tokens = models.FloatField(default=0.0)
+    tokens_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=0)  # bumped by every write of ``state``
 
     class Meta:
         indexes = [models.Index(fields=["case"])]
 
     def __str__(self) -> str:
         return "telegram chat"
-
-
-class Bucket(models.Model):
-    """A per-chat token bucket, keyed by the chat's lookup hash (never the chat id)."""
-
-    lookup = models.BinaryField(max_length=32, primary_key=True)
-    tokens = models.FloatField()
-    updated_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return "telegram rate bucket"
 
 
 class Delivery(models.Model):

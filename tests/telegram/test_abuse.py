@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cases.models import Case
-from telegram_bot.models import Bucket, Chat
+from telegram_bot.models import Chat
 from tests.telegram.conftest import CHAT
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,16 @@ def test_a_chat_over_its_rate_limit_is_ignored(telegram, programme, settings):
     assert telegram.say("/help") == []  # nothing decrypted, nothing sent
     # Another chat is not affected; the bucket is keyed by the lookup hash, not the chat id.
     assert telegram.say("/help", chat=CHAT + 1)
-    assert all(len(bytes(b.lookup)) == 32 for b in Bucket.objects.all())
+    assert all(len(bytes(lookup)) == 32 for lookup in Chat.objects.values_list("lookup", flat=True))
+
+
+def test_start_and_cancel_in_turn_do_not_refill_the_bucket(telegram, programme, settings):
+    settings.CORRIDOR_TELEGRAM_UPDATES_PER_MINUTE = 4
+    telegram.say("/start")
+    telegram.say("/cancel")
+    telegram.say("/start")
+    telegram.say("/cancel")
+    assert telegram.say("/start") == []
 
 
 def test_a_start_flood_creates_no_cases(telegram, programme):
@@ -137,3 +146,17 @@ def test_an_abandoned_dialog_is_purged_with_its_answers(telegram, programme):
     Chat.objects.update(updated_at=timezone.now() - timedelta(days=8))
     call_command("telegram", "purge")
     assert not Chat.objects.exists()
+
+
+def test_the_purge_keeps_chats_linked_to_a_case(telegram, programme):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.telegram.test_conversation import answer_everything
+
+    telegram.say("/start")
+    answer_everything(telegram)
+    Chat.objects.update(updated_at=timezone.now() - timedelta(days=30))
+    call_command("telegram", "purge")
+    assert Chat.objects.get().case_id == Case.objects.get().pk

@@ -107,7 +107,9 @@ def test_back_and_cancel(telegram, programme):
     telegram.press("back", telegram.state["next_id"])
     assert current_question().id == "who"
     telegram.press("cancel", telegram.state["next_id"])
-    assert not Chat.objects.exists() and not Case.objects.exists()
+    assert not Case.objects.exists()
+    # The answers are gone; the row stays only as the chat's rate bucket, until the purge.
+    assert "answers" not in chats.load(CHAT, chats.lookup_of(CHAT)).state
 
 
 def test_both_sides_are_deleted_as_each_answer_is_stored(telegram, programme):
