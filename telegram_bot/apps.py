@@ -6,3 +6,6 @@ class TelegramBotConfig(AppConfig):
     name = "telegram_bot"
     verbose_name = "Telegram"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from telegram_bot import checks  # noqa: F401  (registers the system check)

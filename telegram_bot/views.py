@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from telegram.error import TelegramError
+
 from telegram_bot import bot, schema
 from telegram_bot.token import TokenMissing
 
@@ -41,4 +43,7 @@ def webhook(request: HttpRequest) -> HttpResponse:
     except TokenMissing:
         log.error("telegram webhook: no bot token configured")
         return HttpResponse(status=503)  # Telegram retries later
+    except TelegramError as error:  # the Bot API unreachable while starting: retry later
+        log.warning("telegram webhook: %s", type(error).__name__)
+        return HttpResponse(status=503)
     return HttpResponse(status=200)

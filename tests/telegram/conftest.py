@@ -18,7 +18,7 @@ CHAT = 445566778
 
 class RecordingRequest(BaseRequest):
     """Records (method, parameters) of each call; sendMessage gets increasing message ids.
-    ``fail_next`` makes the next calls of one method answer as Telegram does on an outage."""
+    ``state["fail"] = {method: n}`` makes the next n calls of a method fail as in an outage."""
 
     def __init__(self, log: list, state: dict):
         self.log, self.state = log, state

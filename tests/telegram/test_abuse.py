@@ -66,7 +66,7 @@ def test_no_chat_id_is_stored_in_clear(telegram, programme):
     assert len(bytes(row.lookup)) == 32  # full length, not a truncated index
 
 
-SECRET = "s3cret-token"
+SECRET = "s3cret-token-0123456789-abcdefghijklmnop"
 
 
 def _post(client, body, secret=SECRET):
@@ -80,7 +80,7 @@ def _post(client, body, secret=SECRET):
 
 @pytest.fixture
 def webhook(settings, telegram):
-    settings.TELEGRAM_WEBHOOK_SECRET = "s3cret-token"
+    settings.TELEGRAM_WEBHOOK_SECRET = "s3cret-token-0123456789-abcdefghijklmnop"
     return telegram
 
 
@@ -160,3 +160,17 @@ def test_the_purge_keeps_chats_linked_to_a_case(telegram, programme):
     Chat.objects.update(updated_at=timezone.now() - timedelta(days=30))
     call_command("telegram", "purge")
     assert Chat.objects.get().case_id == Case.objects.get().pk
+
+
+def test_a_webhook_secret_telegram_would_refuse_stops_the_start(settings):
+    from telegram_bot.checks import webhook_secret
+
+    settings.TELEGRAM_WEBHOOK_SECRET = "short"
+    assert [e.id for e in webhook_secret(None)] == ["telegram_bot.E001"]
+    settings.TELEGRAM_WEBHOOK_SECRET = "x" * 40
+    assert webhook_secret(None) == []
+
+
+def test_the_webhook_asks_for_a_retry_when_telegram_is_unreachable(client, webhook, programme):
+    webhook.state["fail"] = {"getMe": 1}
+    assert _post(client, webhook.update("text", text="/help")).status_code == 503
