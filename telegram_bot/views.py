@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-
 from telegram.error import TelegramError
 
 from telegram_bot import bot, schema
