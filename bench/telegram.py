@@ -27,9 +27,28 @@ sys.path.insert(0, str(ROOT))
 CHATS = int(os.getenv("BENCH_CHATS", "300"))
 
 
+BENCH_DB = "corridor_bench_telegram"  # its own throwaway database, created and dropped here
+
+
+def _admin(admin_url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
 def main() -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
     work = tempfile.mkdtemp(prefix="corridor-bench-telegram-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{work}/bench.sqlite3")
+    given = os.environ.get("DATABASE_URL", "")
+    postgres = given.startswith(("postgres://", "postgresql://"))
+    if postgres:  # never the database DATABASE_URL names: a throwaway one beside it
+        _admin(given, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        _admin(given, f"CREATE DATABASE {BENCH_DB}")
+        os.environ["DATABASE_URL"] = urlunsplit(urlsplit(given)._replace(path="/" + BENCH_DB))
+    else:  # whatever DATABASE_URL says, SQLite runs only on a throwaway file
+        os.environ["DATABASE_URL"] = f"sqlite:///{work}/bench.sqlite3"
     os.environ["CORRIDOR_KEY_DIR"] = f"{work}/keys"
     os.environ["DJANGO_SETTINGS_MODULE"] = "corridor.settings"
     os.environ["CORRIDOR_TELEGRAM_UPDATES_PER_MINUTE"] = "1000"
@@ -111,8 +130,15 @@ def main() -> None:
         return {"updates": count, "seconds": round(elapsed, 3),
                 "updates_per_second": round(count / elapsed, 1)}  # fmt: skip
 
-    result = asyncio.run(run())
-    vendor = "postgresql" if os.environ["DATABASE_URL"].startswith("postgres") else "sqlite"
+    try:
+        result = asyncio.run(run())
+    finally:
+        if postgres:
+            from django.db import connections
+
+            connections.close_all()
+            _admin(given, f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    vendor = "postgresql" if postgres else "sqlite"
     print(json.dumps({"bench": "telegram", "database": vendor, "goal_per_second": 500, **result}))
 
 
