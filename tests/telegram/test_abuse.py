@@ -174,3 +174,30 @@ def test_a_webhook_secret_telegram_would_refuse_stops_the_start(settings):
 def test_the_webhook_asks_for_a_retry_when_telegram_is_unreachable(client, webhook, programme):
     webhook.state["fail"] = {"getMe": 1}
     assert _post(client, webhook.update("text", text="/help")).status_code == 503
+
+
+def test_telegram_and_httpx_logs_carry_no_update_and_no_token():
+    """An httpx request line holds the bot token, a PTB record may hold an update: warnings
+    only, and their arguments and exception text dropped before any handler writes them."""
+    import logging
+
+    from django.conf import settings as django_settings
+
+    from telegram_bot.logs import DropArguments
+
+    loggers = django_settings.LOGGING["loggers"]
+    assert loggers["httpx"]["level"] == "WARNING" and loggers["telegram"]["level"] == "WARNING"
+    handler = django_settings.LOGGING["handlers"][loggers["telegram"]["handlers"][0]]
+    assert "no_arguments" in handler["filters"]
+    try:
+        raise ValueError(f"chat {CHAT} said something")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord(
+            "telegram.ext.Application", logging.ERROR, "x", 1, "update %s failed",
+            ({"chat": CHAT, "text": "Kuzminov"},), sys.exc_info(),
+        )  # fmt: skip
+    DropArguments().filter(record)
+    text = logging.Formatter().format(record)
+    assert str(CHAT) not in text and "Kuzminov" not in text and "ValueError" in text
