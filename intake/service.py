@@ -133,14 +133,17 @@ def officer_chose_duress(case: Case, choice: int, *, actor) -> None:
 
 @transaction.atomic
 def duress_effects_now(case: Case) -> None:
-    """The case is compromised and flagged, its escort tasks are cancelled (every copy of their
-    keys deleted), and the case's team and each field unit whose task was cancelled get an
-    alert on their dashboards. Run by the worker for a login with the applicant's duress word
-    (intake/tasks.py), once per case: the login itself only queued a sealed row like any
-    other login's, so its response costs what any login costs."""
+    """The case is compromised and flagged, its Telegram chat closed for good, its escort tasks
+    are cancelled (every copy of their keys deleted), and the case's team and each field unit
+    whose task was cancelled get an alert on their dashboards. Run by the worker for a login
+    with the applicant's duress word (intake/tasks.py), once per case: the login itself only
+    queued a sealed row like any other login's, so its response costs what any login costs."""
     if Case.objects.filter(pk=case.pk, duress=True).exists():
         return
     workflow.mark_duress(case)
+    from telegram_bot.delivery import close_chat
+
+    close_chat(case)  # nothing goes to his Telegram chat again
     units = {}
     for task in case.records.filter(compartment=ESCORT).exclude(ciphertext=b""):
         for row in task.keys.filter(team_key__isnull=False).select_related("team_key__team"):

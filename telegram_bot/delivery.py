@@ -60,6 +60,15 @@ def _queue(case: Case, message, kind: str, text: str | None, *, actor) -> Delive
     return delivery
 
 
+@transaction.atomic
+def close_chat(case: Case) -> None:
+    """A duress login: the applicant's phone and Telegram account may be in hostile hands, so
+    nothing goes to that chat again, whatever later happens to the case (a new chat comes only
+    from a new conversation). The sealed chat id is deleted; the chat keeps no way back."""
+    if Chat.objects.filter(case=case).exclude(sealed_chat=None).update(sealed_chat=None):
+        audit("telegram_chat_closed", object_type="case", object_id=case.number)
+
+
 def delete_later(chat_id: int, message_ids: list[int], *, seconds: int) -> None:
     """Delete these messages of the chat after ``seconds`` (well inside the 48 hours in which
     a bot may delete messages of a private chat)."""

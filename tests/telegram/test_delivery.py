@@ -163,3 +163,22 @@ def test_staff_see_the_delivery_state_on_the_case_page(telegram, telegram_case, 
     html = client.get(f"/cases/{telegram_case.number}/").content.decode()
     assert "Telegram deliveries" in html and "Sent" in html
     assert str(CHAT) not in html
+
+
+def test_after_a_duress_login_nothing_goes_to_the_chat_again(telegram, telegram_case, programme):
+    """His phone may be in hostile hands: a reply queued before is dropped, and later replies
+    are refused with a message for staff, even after a new codename."""
+    from intake import service
+
+    reply(telegram_case, programme)  # queued before the duress login
+    service.duress_effects_now(telegram_case)
+    before = len(telegram.sent())
+    run_outbox()
+    assert telegram.sent()[before:] == []
+    assert Delivery.objects.get().status == "no_chat"
+    telegram_case.refresh_from_db()
+    from cases.workflow import clear_duress
+
+    clear_duress(telegram_case, actor=programme.users["case_officer"])
+    with pytest.raises(channels.NotAnnounced):
+        reply(telegram_case, programme)
