@@ -130,6 +130,11 @@ def link(chat: Chat, case) -> None:
     )
 
 
+def is_open(chat: Chat) -> bool:
+    """Whether the chat still leads to its case (a duress login closes it for good)."""
+    return ChatRow.objects.filter(lookup=chat.lookup, sealed_chat__isnull=False).exists()
+
+
 def forget(chat: Chat) -> None:
     """The dialog ends without a case: its state (answers and all) is emptied. The row stays
     as the chat's rate bucket until `corridor telegram purge`, so that /start and /cancel in

@@ -347,7 +347,8 @@ def _language_buttons() -> list[list[tuple[str, str]]]:
 
 def _later_message(chat, event: Incoming) -> Outcome:
     """Text sent after the case exists becomes an applicant message on the case (not after a
-    duress login: then nothing more is attached, as on the portal)."""
+    duress login: from then on nothing from this chat is attached). He is told the same
+    either way."""
     outcome = Outcome(delete=_own(event))
     if event.text is None or not event.text.strip():
         return outcome
@@ -355,7 +356,7 @@ def _later_message(chat, event: Incoming) -> Outcome:
         outcome.send.append(_ttl(_("This message is too long. Please split it.")))
         return outcome
     case = Case.objects.filter(pk=chat.case_id, duress=False).first()
-    if case is not None:
+    if case is not None and chats.is_open(chat):  # a duress login closed it for good
         messages.from_applicant(case, event.text.strip())
     outcome.send.append(_ttl(_("Received. Your message is stored and deleted from this chat.")))
     return outcome

@@ -182,3 +182,6 @@ def test_after_a_duress_login_nothing_goes_to_the_chat_again(telegram, telegram_
     clear_duress(telegram_case, actor=programme.users["case_officer"])
     with pytest.raises(channels.NotAnnounced):
         reply(telegram_case, programme)
+    calls = telegram.say("Everything is fine, send me the point")  # whoever holds the phone
+    assert telegram.sent(calls)[-1]["text"].startswith("Received.")  # told the same as ever
+    assert not telegram_case.messages.filter(direction="in").exists()
