@@ -23,6 +23,7 @@ class Chat:
     tokens: float = 0.0
     tokens_at: datetime | None = None
     version: int = 0
+    sealed: bytes | None = None  # the stored state, until ``open_state`` decrypts it
 
     def __repr__(self) -> str:
         return "Chat(…)"
@@ -52,8 +53,9 @@ def lookup_of(chat_id: int) -> bytes:
 
 
 def load(chat_id: int, lookup: bytes) -> Chat:
-    """The chat's state, its row locked until the caller's transaction ends (two updates of
-    one chat handled at once by two webhook workers must not overwrite each other)."""
+    """The chat, its row locked until the caller's transaction ends (two updates of one chat
+    handled at once by two webhook workers must not overwrite each other). Its state is still
+    sealed: ``open_state`` decrypts it."""
     rows = list(
         ChatRow.objects.select_for_update()
         .filter(lookup=lookup)
@@ -63,8 +65,17 @@ def load(chat_id: int, lookup: bytes) -> Chat:
     per_minute = float(settings.CORRIDOR_TELEGRAM_UPDATES_PER_MINUTE)
     if row is None:
         return Chat(chat_id, lookup, tokens=per_minute, tokens_at=timezone.now())
-    state = vault_telegram.open_state(chat_id, lookup, bytes(row[0]))
-    return Chat(chat_id, lookup, state or {}, row[1], True, False, row[2], row[3], row[4])
+    chat = Chat(chat_id, lookup, {}, row[1], True, False, row[2], row[3], row[4])
+    chat.sealed = bytes(row[0])
+    return chat
+
+
+def open_state(chat: Chat) -> Chat:
+    """Decrypt the loaded state (after the rate limit has let the update through)."""
+    if chat.sealed is not None:
+        chat.state = vault_telegram.open_state(chat.chat_id, chat.lookup, chat.sealed) or {}
+        chat.sealed = None
+    return chat
 
 
 def take_token(chat: Chat) -> bool:

@@ -74,6 +74,7 @@ def handle(event: Incoming) -> Outcome:
     if not chats.take_token(chat):
         chats.store_tokens(chat)
         return Outcome()
+    chats.open_state(chat)
     language = chat.state.get("lang") or _language_of(event.user_language)
     with translation.override(language):
         outcome = _dispatch(chat, event)
@@ -91,14 +92,14 @@ def sent(chat_id: int, sent_messages: list, chat: "chats.Chat | None" = None) ->
         return
     fresh = chat is None or not chat.exists
     if fresh:
-        chat = chats.load(chat_id, chats.lookup_of(chat_id))
+        chat = chats.open_state(chats.load(chat_id, chats.lookup_of(chat_id)))
         if not chat.exists:  # never began: no row for it
             return
     _record(chat, chat_id, sent_messages)
     if not fresh and chats.store_if_unchanged(chat):
         return
     if not fresh:  # another update of this chat came between: apply to the stored state
-        chat = chats.load(chat_id, chats.lookup_of(chat_id))
+        chat = chats.open_state(chats.load(chat_id, chats.lookup_of(chat_id)))
         _record(chat, None, sent_messages)
     chats.store(chat)
 

@@ -15,7 +15,7 @@ CHOICES = {"situation": "front"}
 
 
 def current_question(chat_id=CHAT):
-    chat = chats.load(chat_id, chats.lookup_of(chat_id))
+    chat = chats.open_state(chats.load(chat_id, chats.lookup_of(chat_id)))
     if chat.state.get("answers") is None:
         return None
     return dialog._current_question(chat)
@@ -59,7 +59,7 @@ def test_a_full_conversation_creates_a_telegram_case(telegram, programme):
     # The answers in progress left the dialog state; the chat row only links the case.
     row = Chat.objects.get()
     assert row.case_id == case.pk and row.sealed_chat
-    assert "answers" not in chats.load(CHAT, row.lookup).state
+    assert "answers" not in chats.open_state(chats.load(CHAT, row.lookup)).state
 
 
 def test_every_message_is_protected(telegram, programme):
@@ -109,7 +109,7 @@ def test_back_and_cancel(telegram, programme):
     telegram.press("cancel", telegram.state["next_id"])
     assert not Case.objects.exists()
     # The answers are gone; the row stays only as the chat's rate bucket, until the purge.
-    assert "answers" not in chats.load(CHAT, chats.lookup_of(CHAT)).state
+    assert "answers" not in chats.open_state(chats.load(CHAT, chats.lookup_of(CHAT))).state
 
 
 def test_both_sides_are_deleted_as_each_answer_is_stored(telegram, programme):
