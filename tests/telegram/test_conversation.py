@@ -184,3 +184,21 @@ def test_wipe_deletes_what_remains_and_explains_the_phone(telegram, programme):
     assert {handover, status_reply, telegram.message_id} <= telegram.deleted(calls)
     assert "Clear history" in telegram.sent(calls)[-1]["text"]
     assert Case.objects.get().records.filter(kind="answers").exists()  # the case keeps its copy
+
+
+def test_an_invalid_phone_is_asked_again_kindly(telegram, programme):
+    telegram.say("/start")
+    for _ in range(20):
+        question = current_question()
+        if question.id == "phone":
+            break
+        if question.type == "choice":
+            value = CHOICES.get(question.id, question.choices[0].value)
+            telegram.press(f"a:{value}", telegram.state["next_id"])
+        else:
+            telegram.press("skip", telegram.state["next_id"])
+    calls = telegram.say("call me maybe")
+    assert telegram.sent(calls)[-1]["text"] == "This does not look like a phone number."
+    assert current_question().id == "phone"
+    telegram.say("+380 44 123 4567")
+    assert current_question().id != "phone"
