@@ -202,3 +202,10 @@ def test_an_invalid_phone_is_asked_again_kindly(telegram, programme):
     assert current_question().id == "phone"
     telegram.say("+380 44 123 4567")
     assert current_question().id != "phone"
+
+
+def test_the_bots_own_words_are_translated(telegram, programme):
+    calls = telegram.say("/start", language="ru")
+    assert telegram.sent(calls)[0]["text"].startswith("Здравствуйте. Это конфиденциальная анкета.")
+    buttons = telegram.sent(calls)[-1]["reply_markup"]["inline_keyboard"][-1]
+    assert [b["text"] for b in buttons][0] != "Back"
