@@ -16,7 +16,6 @@ from django.utils import timezone
 from audit.log import record as audit
 from cases.models import Case, Message
 from telegram_bot.models import Chat, Delivery
-from vault.delivery import seal_for_worker
 
 
 class NoChat(Exception):
@@ -52,10 +51,9 @@ def _queue(case: Case, message, kind: str, text: str | None, *, actor) -> Delive
     if not Chat.objects.filter(case=case).exclude(sealed_chat=None).exists():
         raise NoChat("no telegram chat for this case")
     delivery = Delivery.objects.create(case=case, message=message, kind=kind)
-    payload = {"delivery": str(delivery.pk), "case": str(case.pk), "kind": kind}
-    if text is not None:
-        payload["text"] = text
-    tasks.deliver.enqueue(seal_for_worker(payload))
+    tasks.enqueue(
+        "telegram_deliver", delivery=str(delivery.pk), case=str(case.pk), what=kind, text=text
+    )
     audit("telegram_queued", actor=actor, object_type="case", object_id=case.number, kind=kind)
     return delivery
 
@@ -75,8 +73,7 @@ def delete_later(chat_id: int, message_ids: list[int], *, seconds: int) -> None:
     from telegram_bot import tasks
 
     when = timezone.now() + timedelta(seconds=seconds)
-    sealed = seal_for_worker({"chat": chat_id, "ids": list(message_ids)})
-    tasks.delete_messages.using(run_after=when).enqueue(sealed)
+    tasks.enqueue("telegram_delete", run_after=when, chat=chat_id, ids=list(message_ids))
 
 
 def state_for_staff(case: Case) -> list[Delivery]:

@@ -1,6 +1,9 @@
-"""Outbox tasks of the bot, run by `corridor worker`. Each takes ONE argument: a payload sealed
-to the workers' delivery key (vault/delivery.py); the chat id, the text and the case id are
-inside it, never in the row in clear.
+"""Outbox work of the bot, run by `corridor worker`. Every row is one task, ``run``, with ONE
+argument: a payload sealed to the workers' delivery key (vault/delivery.py) that names its
+``kind``; the chat id, the text and the case id are inside it, never in the row in clear. The
+handlers are plain functions of the payload's other keys (``HANDLERS``), the shape of
+corridor.outbox's table on main: merged there, ``enqueue`` becomes a call of that outbox (with
+``run_after``) and ``HANDLERS`` joins its table.
 
 Exactly once, as far as Telegram allows: Telegram has no idempotency key, so the worker records
 the sent message id **at once**, in its own transaction, and a delivery already recorded is
@@ -62,35 +65,35 @@ def notice_text(language: str) -> str:
         return _("You have a new message. Open the portal with your codename or call the hotline.")
 
 
-@task()
-def deliver(sealed: str) -> None:
-    payload = open_for_worker(sealed)
-    delivery = Delivery.objects.filter(pk=payload["delivery"]).first()
-    if delivery is None or delivery.status != Delivery.Status.QUEUED:
+def send_delivery(*, delivery: str, case: str, what: str, text: str | None = None) -> None:
+    """A staff reply or a notice to the case's chat, at most once per delivery."""
+    found = Delivery.objects.filter(pk=delivery).first()
+    if found is None or found.status != Delivery.Status.QUEUED:
         return  # already sent (or given up): never twice
-    case = Case.objects.filter(pk=payload["case"]).first()
-    row = Chat.objects.filter(case_id=payload["case"]).exclude(sealed_chat=None).first()
-    if case is None or row is None or case.duress:
-        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.NO_CHAT)
+    the_case = Case.objects.filter(pk=case).first()
+    row = Chat.objects.filter(case_id=case).exclude(sealed_chat=None).first()
+    if the_case is None or row is None or the_case.duress:
+        Delivery.objects.filter(pk=found.pk).update(status=Delivery.Status.NO_CHAT)
         return
     chat_id = open_chat(row.sealed_chat)
-    if payload["kind"] == Delivery.Kind.REPLY and payload.get("text"):
-        text = payload["text"]
+    if what == Delivery.Kind.REPLY and text:
+        message = text
     else:
-        text = notice_text(case.language)
-    attempts = delivery.attempts + 1
+        message = notice_text(the_case.language)
+    attempts = found.attempts + 1
     try:
-        message_id = async_to_sync(_send)(chat_id, text)
+        message_id = async_to_sync(_send)(chat_id, message)
     except (BadRequest, Forbidden) as error:  # blocked the bot, deleted the chat: permanent
-        log.warning("telegram delivery %s failed: %s", delivery.pk, type(error).__name__)
-        Delivery.objects.filter(pk=delivery.pk).update(
+        log.warning("telegram delivery %s failed: %s", found.pk, type(error).__name__)
+        Delivery.objects.filter(pk=found.pk).update(
             status=Delivery.Status.FAILED, attempts=attempts
         )
         return
     except (RetryAfter, NetworkError) as error:
-        _retry(delivery, sealed, attempts, error)
+        payload = {"delivery": delivery, "case": case, "what": what, "text": text}
+        _retry(found, payload, attempts, error)
         return
-    record_sent(delivery.pk, message_id, attempts)
+    record_sent(found.pk, message_id, attempts)
     from telegram_bot.delivery import delete_later
 
     delete_later(chat_id, [message_id], seconds=settings.CORRIDOR_TELEGRAM_REPLY_SECONDS)
@@ -107,7 +110,7 @@ def record_sent(delivery_id, message_id: int, attempts: int) -> None:
         )
 
 
-def _retry(delivery: Delivery, sealed: str, attempts: int, error: Exception) -> None:
+def _retry(delivery: Delivery, payload: dict, attempts: int, error: Exception) -> None:
     log.warning("telegram delivery %s: attempt %d failed", delivery.pk, attempts)
     if attempts >= settings.CORRIDOR_TELEGRAM_ATTEMPTS:
         Delivery.objects.filter(pk=delivery.pk).update(
@@ -123,20 +126,36 @@ def _retry(delivery: Delivery, sealed: str, attempts: int, error: Exception) -> 
         wait = max(wait, timedelta(seconds=float(seconds)))
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts)
-        deliver.using(run_after=timezone.now() + wait).enqueue(sealed)
+        enqueue("telegram_deliver", run_after=timezone.now() + wait, **payload)
+
+
+def delete_messages(*, chat: int, ids: list, tries: int = 0) -> None:
+    """Delete messages of a chat (the codename hand-over, replies, short answers)."""
+    ids = [int(i) for i in ids]
+    if not ids:
+        return
+    try:
+        async_to_sync(_delete)(int(chat), ids)
+    except (RetryAfter, NetworkError):
+        if tries + 1 < settings.CORRIDOR_TELEGRAM_ATTEMPTS:  # past 48 hours it is too late
+            when = timezone.now() + backoff(tries + 1)
+            enqueue("telegram_delete", run_after=when, chat=chat, ids=ids, tries=tries + 1)
+
+
+# --- the outbox: one task, one sealed payload naming its kind ---------------------------------
+
+HANDLERS = {"telegram_deliver": send_delivery, "telegram_delete": delete_messages}
+
+
+def enqueue(kind: str, *, run_after=None, **payload) -> None:
+    """Queue work in the caller's transaction; everything but the task's name is sealed."""
+    if kind not in HANDLERS:
+        raise ValueError("no handler for this kind of outbox row")
+    queued = run.using(run_after=run_after) if run_after is not None else run
+    queued.enqueue(seal_for_worker({"kind": kind, **payload}))
 
 
 @task()
-def delete_messages(sealed: str) -> None:
-    """Delete messages of a chat (the codename hand-over, replies, short answers)."""
+def run(sealed: str) -> None:
     payload = open_for_worker(sealed)
-    ids = [int(i) for i in payload.get("ids", [])]
-    if ids:
-        try:
-            async_to_sync(_delete)(int(payload["chat"]), ids)
-        except (RetryAfter, NetworkError):
-            tries = int(payload.get("try", 0)) + 1
-            if tries < settings.CORRIDOR_TELEGRAM_ATTEMPTS:  # past 48 hours it is too late
-                again = seal_for_worker({**payload, "try": tries})
-                when = timezone.now() + backoff(tries)
-                delete_messages.using(run_after=when).enqueue(again)
+    HANDLERS[payload.pop("kind")](**payload)
