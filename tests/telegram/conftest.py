@@ -43,7 +43,9 @@ class RecordingRequest(BaseRequest):
         if failing.get(name):
             failing[name] -= 1
             return 502, b'{"ok": false, "error_code": 502, "description": "Bad Gateway"}'
-        if name == "getMe":
+        if name == "getUpdates":  # polling: the queued updates once, then nothing
+            result, self.state["updates"] = self.state.get("updates", []), []
+        elif name == "getMe":
             result = {"id": 1, "is_bot": True, "first_name": "Bot", "username": "corridor_bot"}
         elif name == "sendMessage":
             self.state["next_id"] = self.state.get("next_id", 5000) + 1
