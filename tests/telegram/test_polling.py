@@ -2,6 +2,7 @@
 event loop's), committed there as in production."""
 
 import asyncio
+import threading
 
 import pytest
 
@@ -25,7 +26,11 @@ def test_polling_runs_an_update_through_the_dialog(telegram, programme):
             await application.updater.stop()
             await application.stop()
 
-    asyncio.run(poll_once())
+    # Its own thread, as `corridor bot` has its own process: a browser test earlier in the
+    # run may leave an event loop running in this one.
+    runner = threading.Thread(target=lambda: asyncio.run(poll_once()))
+    runner.start()
+    runner.join(timeout=30)
     assert telegram.sent()[-1]["text"].startswith("Who is writing?")
     from telegram_bot.models import Chat
 
