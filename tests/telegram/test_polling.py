@@ -5,6 +5,8 @@ import asyncio
 import threading
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 
 from telegram_bot import bot
 from tests.telegram.conftest import TOKEN
@@ -25,6 +27,9 @@ def test_polling_runs_an_update_through_the_dialog(telegram, programme):
                 await asyncio.sleep(0.01)
             await application.updater.stop()
             await application.stop()
+        # The ORM's thread keeps its own connection: close it, or PostgreSQL's test database
+        # cannot be dropped at the end of the run.
+        await sync_to_async(connections.close_all)()
 
     # Its own thread, as `corridor bot` has its own process: a browser test earlier in the
     # run may leave an event loop running in this one.
