@@ -324,7 +324,7 @@ def _button(chat, event: Incoming) -> Outcome:
             return Outcome(callback_text="")
         if 0 <= choice < 4:
             case = Case.objects.get(pk=chat.case_id)
-            service.choose_duress(case, choice)
+            service.applicant_chose_duress(case, choice)
             return Outcome(callback_text=_("Saved."))
     if not in_dialog or event.message_id != chat.state.get("q_msg"):
         return Outcome(callback_text="")  # an old keyboard: nothing happens
