@@ -15,7 +15,7 @@ payload. Tracebacks and return values are never stored: they could hold what the
 """
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
@@ -31,6 +31,8 @@ logger = logging.getLogger("corridor.outbox")
 HANDLERS = {
     "login": "intake.tasks.login",
     "applicant_write": "intake.tasks.applicant_write",
+    "telegram_deliver": "telegram_bot.tasks.send_delivery",
+    "telegram_delete": "telegram_bot.tasks.delete_messages",
 }
 
 MAX_ATTEMPTS = 5
@@ -45,12 +47,14 @@ class UnknownKind(ValueError):
     pass
 
 
-def enqueue(kind: str, **payload) -> None:
+def enqueue(kind: str, *, run_after: datetime | None = None, **payload) -> None:
     """Queue work for the worker, in the caller's transaction. ``payload`` (the case id too)
-    is sealed; the row itself carries only the task's name and times."""
+    is sealed; the row itself carries only the task's name and times. ``run_after``: not
+    before then (a later deletion, a retry the handler schedules itself)."""
     if kind not in HANDLERS:
         raise UnknownKind("no handler for this kind of outbox row")
-    deliver.enqueue(seal_for_worker({"kind": kind, **payload}))
+    queued = deliver.using(run_after=run_after) if run_after is not None else deliver
+    queued.enqueue(seal_for_worker({"kind": kind, **payload}))
 
 
 @task()

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from audit.log import record as audit
 from cases.models import Case, Message
+from corridor.outbox import enqueue
 from telegram_bot.models import Chat, Delivery
 
 
@@ -46,14 +47,10 @@ def queue_notice(case: Case, message: Message | None, *, actor) -> Delivery:
 
 
 def _queue(case: Case, message, kind: str, text: str | None, *, actor) -> Delivery:
-    from telegram_bot import tasks
-
     if not Chat.objects.filter(case=case).exclude(sealed_chat=None).exists():
         raise NoChat("no telegram chat for this case")
     delivery = Delivery.objects.create(case=case, message=message, kind=kind)
-    tasks.enqueue(
-        "telegram_deliver", delivery=str(delivery.pk), case=str(case.pk), what=kind, text=text
-    )
+    enqueue("telegram_deliver", delivery=str(delivery.pk), case=str(case.pk), what=kind, text=text)
     audit("telegram_queued", actor=actor, object_type="case", object_id=case.number, kind=kind)
     return delivery
 
@@ -70,10 +67,8 @@ def close_chat(case: Case) -> None:
 def delete_later(chat_id: int, message_ids: list[int], *, seconds: int) -> None:
     """Delete these messages of the chat after ``seconds`` (well inside the 48 hours in which
     a bot may delete messages of a private chat)."""
-    from telegram_bot import tasks
-
     when = timezone.now() + timedelta(seconds=seconds)
-    tasks.enqueue("telegram_delete", run_after=when, chat=chat_id, ids=list(message_ids))
+    enqueue("telegram_delete", run_after=when, chat=chat_id, ids=list(message_ids))
 
 
 def state_for_staff(case: Case) -> list[Delivery]:

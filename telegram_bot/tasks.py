@@ -1,20 +1,20 @@
-"""Outbox work of the bot, run by `corridor worker`. Every row is one task, ``run``, with ONE
-argument: a payload sealed to the workers' delivery key (vault/delivery.py) that names its
-``kind``; the chat id, the text and the case id are inside it, never in the row in clear. The
-handlers are plain functions of the payload's other keys (``HANDLERS``), the shape of
-corridor.outbox's table on main: merged there, ``enqueue`` becomes a call of that outbox (with
-``run_after``) and ``HANDLERS`` joins its table.
+"""Outbox work of the bot, run by `corridor worker` through corridor/outbox.py: its kinds
+``telegram_deliver`` (``send_delivery``) and ``telegram_delete`` (``delete_messages``) are in
+the outbox's ``HANDLERS``; the payload (chat id, text, case id) is sealed inside the one
+``deliver`` row, never in the row in clear.
 
-Exactly once, as far as Telegram allows: Telegram has no idempotency key, so the worker records
-the sent message id **at once**, in its own transaction, and a delivery already recorded is
-never sent again (a retried or re-run row finds it sent). The one window left: the worker dies
-after Telegram accepted the message and before the record is committed; the row is then run
-again and the applicant gets the message twice. tests/telegram/test_delivery.py shows both.
+Exactly once, as far as Telegram allows: Telegram has no idempotency key, so the handler
+records the sent message id straight after the send, **inside the row's transaction** (the
+record and the row's deletion commit together), and a delivery already recorded is never sent
+again (a row run twice, e.g. by a worker whose lease ran out, finds it sent). The one window
+left: the worker dies after Telegram accepted the message and before that commit; the row is
+then run again after the lease and the applicant gets the message twice.
+tests/telegram/test_delivery.py shows both (docs/threat-model.md, item 21).
 
 Retries: a network error or Telegram's "retry after" queues the same sealed payload again with
-``run_after`` (backoff 30 s, 2 min, 8 min, … up to ``CORRIDOR_TELEGRAM_ATTEMPTS`` attempts); the
-failed row itself completes and is deleted. After the last attempt the delivery is marked failed
-and nothing of its payload remains.
+``run_after`` (backoff 30 s, 2 min, 8 min, … up to ``CORRIDOR_TELEGRAM_ATTEMPTS`` attempts) in
+the row's transaction; the failed row itself completes and is deleted. After the last attempt
+the delivery is marked failed and nothing of its payload remains.
 """
 
 import logging
@@ -22,18 +22,16 @@ from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from cases.models import Case
+from corridor.outbox import enqueue
 from telegram_bot import transport
 from telegram_bot.models import Chat, Delivery
 from telegram_bot.token import bot_token
-from vault.delivery import open_for_worker, seal_for_worker
 from vault.telegram import open_chat
 
 log = logging.getLogger(__name__)
@@ -100,14 +98,14 @@ def send_delivery(*, delivery: str, case: str, what: str, text: str | None = Non
 
 
 def record_sent(delivery_id, message_id: int, attempts: int) -> None:
-    """Committed on its own, straight after Telegram accepted the message."""
-    with transaction.atomic():
-        Delivery.objects.filter(pk=delivery_id).update(
-            status=Delivery.Status.SENT,
-            telegram_message_id=message_id,
-            sent_at=timezone.now(),
-            attempts=attempts,
-        )
+    """Straight after Telegram accepted the message, in the outbox row's transaction: the
+    record and the row's deletion commit together."""
+    Delivery.objects.filter(pk=delivery_id).update(
+        status=Delivery.Status.SENT,
+        telegram_message_id=message_id,
+        sent_at=timezone.now(),
+        attempts=attempts,
+    )
 
 
 def _retry(delivery: Delivery, payload: dict, attempts: int, error: Exception) -> None:
@@ -124,9 +122,8 @@ def _retry(delivery: Delivery, payload: dict, attempts: int, error: Exception) -
             retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else retry_after
         )
         wait = max(wait, timedelta(seconds=float(seconds)))
-    with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts)
-        enqueue("telegram_deliver", run_after=timezone.now() + wait, **payload)
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts)
+    enqueue("telegram_deliver", run_after=timezone.now() + wait, **payload)
 
 
 def delete_messages(*, chat: int, ids: list, tries: int = 0) -> None:
@@ -140,22 +137,3 @@ def delete_messages(*, chat: int, ids: list, tries: int = 0) -> None:
         if tries + 1 < settings.CORRIDOR_TELEGRAM_ATTEMPTS:  # past 48 hours it is too late
             when = timezone.now() + backoff(tries + 1)
             enqueue("telegram_delete", run_after=when, chat=chat, ids=ids, tries=tries + 1)
-
-
-# --- the outbox: one task, one sealed payload naming its kind ---------------------------------
-
-HANDLERS = {"telegram_deliver": send_delivery, "telegram_delete": delete_messages}
-
-
-def enqueue(kind: str, *, run_after=None, **payload) -> None:
-    """Queue work in the caller's transaction; everything but the task's name is sealed."""
-    if kind not in HANDLERS:
-        raise ValueError("no handler for this kind of outbox row")
-    queued = run.using(run_after=run_after) if run_after is not None else run
-    queued.enqueue(seal_for_worker({"kind": kind, **payload}))
-
-
-@task()
-def run(sealed: str) -> None:
-    payload = open_for_worker(sealed)
-    HANDLERS[payload.pop("kind")](**payload)

@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,15 @@ def test_a_running_worker_looks_for_lost_rows_again_after_a_minute(db, monkeypat
     worker._check_lost()  # 30 s later: not yet
     worker._check_lost()  # 61 s after the first: again
     assert len(calls) == 2
+
+
+def test_a_row_queued_for_later_is_not_claimed_before_its_time(db):
+    """``run_after`` (a later deletion of Telegram messages, a retry): the row waits, sealed
+    like any other, and is ready only once its time has come."""
+    later = timezone.now() + timedelta(minutes=5)
+    outbox.enqueue("login", run_after=later, case=None, duress=False)
+    row = DBTaskResult.objects.get()
+    assert row.run_after == later and not DBTaskResult.objects.ready().exists()
+    assert "run_after" not in str(outbox.open_for_worker(row.args_kwargs["args"][0]))
+    DBTaskResult.objects.filter(pk=row.pk).update(run_after=timezone.now())
+    assert DBTaskResult.objects.ready().count() == 1

@@ -138,10 +138,11 @@ def run_outbox(now=None) -> int:
     """Run every outbox row that is due, as `corridor worker` does; returns how many ran."""
     from django_tasks_db.models import DBTaskResult
 
+    from corridor import outbox
+
     ran = 0
     for result in DBTaskResult.objects.ready():
         result.claim("test-worker")
-        value = result.task.call(*result.task_result.args, **result.task_result.kwargs)
-        result.set_successful(value)
+        outbox.run(result)
         ran += 1
     return ran

@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from cases import channels
 from cases import messages as case_messages
 from cases.models import Case
+from corridor import outbox
 from telegram_bot import delivery, tasks
 from telegram_bot.models import Delivery
 from tests.telegram.conftest import CHAT, run_outbox
@@ -36,7 +37,7 @@ def reply(case, programme, text="We have your message.", **options):
 def outbox_rows():
     """Queued delivery rows (not the rows that delete messages later): only the sealed
     payload says which is which."""
-    rows = DBTaskResult.objects.filter(status="READY", task_path="telegram_bot.tasks.run")
+    rows = DBTaskResult.objects.filter(status="READY", task_path="corridor.outbox.deliver")
     return [
         r for r in rows if open_for_worker(r.args_kwargs["args"][0])["kind"] == "telegram_deliver"
     ]
@@ -62,27 +63,53 @@ def test_the_outbox_row_holds_only_one_sealed_payload(telegram, telegram_case, p
         assert clear not in stored
 
 
-def test_a_reply_is_sent_exactly_once_when_the_worker_dies_after_recording(
-    telegram, telegram_case, programme
+def _lease_runs_out(row) -> None:
+    """The worker that claimed ``row`` is gone: after the lease, the next worker's check puts
+    the row back (corridor/outbox.py, ``requeue_lost``), due at once for the test."""
+    DBTaskResult.objects.filter(pk=row.pk).update(started_at=timezone.now() - outbox.LEASE * 2)
+    assert outbox.requeue_lost() == 1
+    DBTaskResult.objects.filter(pk=row.pk).update(run_after=timezone.now())
+
+
+def test_a_reply_is_sent_exactly_once_across_a_worker_crash(
+    telegram, telegram_case, programme, monkeypatch
 ):
-    """The worker sent and recorded, then died before the outbox row was finished: the row
-    runs again and finds the delivery recorded, so nothing is sent twice."""
+    """A worker claims the row and dies before Telegram has the message: the row comes back
+    after the lease and the reply is sent once. A worker whose lease ran out while it was
+    only slow, and that runs its copy of the row after the other worker delivered it, finds
+    the delivery recorded and sends nothing."""
     reply(telegram_case, programme)
     (row,) = outbox_rows()
     before = len(telegram.sent())
-    tasks.run.call(*row.args_kwargs["args"])  # ... and the worker dies here
-    run_outbox()  # the row is still there: another worker runs it
+    row.claim("dead-worker")
+
+    async def killed(*args, **kwargs):
+        raise SystemExit("worker killed before the send")
+
+    send = tasks._send
+    monkeypatch.setattr(tasks, "_send", killed)
+    with pytest.raises(SystemExit):
+        outbox.run(row)
+    monkeypatch.setattr(tasks, "_send", send)
+    assert len(telegram.sent()) == before and Delivery.objects.get().status == "queued"
+    _lease_runs_out(row)
+    slow_copy = DBTaskResult.objects.get(pk=row.pk)
+    assert run_outbox() == 1
+    assert outbox.run(slow_copy)  # the slow worker's late run of the same row
     assert len(telegram.sent()) - before == 1
+    assert Delivery.objects.get().status == "sent" and outbox_rows() == []
 
 
 def test_the_duplicate_window_between_sending_and_recording(
     telegram, telegram_case, programme, monkeypatch
 ):
     """Telegram has no idempotency key: a worker that dies after Telegram accepted the message
-    and before the record is committed makes the retry send it again (docs/telegram.md)."""
+    and before the row's transaction (with the recorded message id) commits leaves the row;
+    after the lease it runs again and sends a second copy (docs/threat-model.md, item 21)."""
     reply(telegram_case, programme)
     (row,) = outbox_rows()
     before = len(telegram.sent())
+    row.claim("dying-worker")
 
     def dies(*args, **kwargs):
         raise SystemExit("worker killed")
@@ -90,11 +117,14 @@ def test_the_duplicate_window_between_sending_and_recording(
     record_sent = tasks.record_sent
     monkeypatch.setattr(tasks, "record_sent", dies)
     with pytest.raises(SystemExit):
-        tasks.run.call(*row.args_kwargs["args"])
+        outbox.run(row)
     monkeypatch.setattr(tasks, "record_sent", record_sent)
+    assert len(telegram.sent()) - before == 1
+    assert Delivery.objects.get().status == "queued"  # the record was rolled back with the row
+    _lease_runs_out(row)
     run_outbox()
     assert len(telegram.sent()) - before == 2  # the duplicate the window allows
-    assert Delivery.objects.get().status == "sent"
+    assert Delivery.objects.get().status == "sent" and outbox_rows() == []
 
 
 def test_a_failed_send_is_retried_later_with_backoff(telegram, telegram_case, programme):
