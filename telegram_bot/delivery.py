@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.log import record as audit
+from cases.access import holds
 from cases.models import Case, Message
+from cases.states import NO_KEYS, TransitionRefused
 from corridor.outbox import enqueue
 from telegram_bot.models import Chat, Delivery
 
@@ -34,7 +36,10 @@ def is_operational(message: Message | None) -> bool:
 
 @transaction.atomic
 def queue_reply(case: Case, message: Message, text: str, *, actor) -> Delivery:
-    """A plain staff reply to the chat. Refuses operational content (the domain rule)."""
+    """A plain staff reply to the chat. Refuses operational content (the domain rule), and an
+    actor who does not hold the case (cases.access: possession decides)."""
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
     if is_operational(message):
         raise OperationalRefused("operational content is not sent over Telegram")
     return _queue(case, message, Delivery.Kind.REPLY, text, actor=actor)
@@ -42,7 +47,10 @@ def queue_reply(case: Case, message: Message, text: str, *, actor) -> Delivery:
 
 @transaction.atomic
 def queue_notice(case: Case, message: Message | None, *, actor) -> Delivery:
-    """Only "a message is waiting"; the text stays in the portal inbox."""
+    """Only "a message is waiting"; the text stays in the portal inbox. Only for an actor who
+    holds the case."""
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
     return _queue(case, message, Delivery.Kind.NOTICE, None, actor=actor)
 
 

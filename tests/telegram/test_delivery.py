@@ -9,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from cases import channels
 from cases import messages as case_messages
 from cases.models import Case
+from cases.states import TransitionRefused
 from corridor import outbox
 from telegram_bot import delivery, tasks
 from telegram_bot.models import Delivery
@@ -167,7 +168,7 @@ def test_an_instruction_is_refused_for_telegram(telegram, telegram_case, program
     with translation.override("en"):
         assert "a message is waiting" in str(told)
     with pytest.raises(delivery.OperationalRefused):
-        delivery.queue_reply(telegram_case, message, "anything", actor=None)
+        delivery.queue_reply(telegram_case, message, "anything", actor=programme.users["operator"])
     before = len(telegram.sent())
     run_outbox()
     texts = [s["text"] for s in telegram.sent()[before:]]
@@ -177,9 +178,29 @@ def test_an_instruction_is_refused_for_telegram(telegram, telegram_case, program
     assert Delivery.objects.get().kind == "notice"
 
 
+@pytest.mark.parametrize("who", ["finance_officer", "field_liaison", "outsider", None])
+def test_staff_who_do_not_hold_the_case_queue_nothing_for_its_chat(
+    telegram, telegram_case, programme, who
+):
+    """The Telegram path checks possession itself (cases.access.holds), so a caller that
+    skipped cases.messages cannot reach the chat of a case whose keys he does not hold."""
+    actor = programme.users[who] if who else None
+    message = case_messages.to_applicant(
+        telegram_case, "Plain words", actor=programme.users["operator"]
+    )
+    for call in (
+        lambda: channels.announce(telegram_case, message, "Plain words", actor=actor),
+        lambda: delivery.queue_reply(telegram_case, message, "Plain words", actor=actor),
+        lambda: delivery.queue_notice(telegram_case, message, actor=actor),
+    ):
+        with pytest.raises(TransitionRefused):
+            call()
+    assert not Delivery.objects.exists() and outbox_rows() == []
+
+
 def test_a_notice_without_a_message_is_only_a_notice(telegram, telegram_case, programme):
     """A caller that does not say what it sends (a later instruction) gets the safe default."""
-    channels.announce(telegram_case)
+    channels.announce(telegram_case, actor=programme.users["operator"])
     before = len(telegram.sent())
     run_outbox()
     assert telegram.sent()[before:][0]["text"].startswith("You have a new message.")
