@@ -89,6 +89,16 @@ def coarsen(case: Case) -> dict:
         true["links"][str(link.pk)] = _iso(link.created_at)
         link.created_at = year(link.created_at)
         link.save(update_fields=["created_at"])
+    from telegram_bot.models import Delivery
+
+    for sent in Delivery.objects.filter(case=case):  # Telegram deliveries: metadata only
+        true.setdefault("telegram", {})[str(sent.pk)] = {
+            "created_at": _iso(sent.created_at),
+            "sent_at": _iso(sent.sent_at),
+        }
+        sent.created_at = year(sent.created_at)
+        sent.sent_at = sent.sent_at and year(sent.sent_at)
+        sent.save(update_fields=["created_at", "sent_at"])
     key = ApplicantKey.objects.filter(case=case).first()
     if key is not None:
         true["applicant_key"] = _iso(key.created_at)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from telegram_bot.models import CaseChat
 from telegram_bot.models import Chat as ChatRow
 from vault import telegram as vault_telegram
 
@@ -17,7 +18,7 @@ class Chat:
     chat_id: int
     lookup: bytes
     state: dict = field(default_factory=dict)
-    case_id: object = None
+    case_id: str | None = None  # kept inside the sealed state, never in the row in clear
     exists: bool = False
     dirty: bool = False
     tokens: float = 0.0
@@ -59,13 +60,13 @@ def load(chat_id: int, lookup: bytes) -> Chat:
     rows = list(
         ChatRow.objects.select_for_update()
         .filter(lookup=lookup)
-        .values_list("state", "case_id", "tokens", "tokens_at", "version")
+        .values_list("state", "tokens", "tokens_at", "version")
     )
     row = rows[0] if rows else None
     per_minute = float(settings.CORRIDOR_TELEGRAM_UPDATES_PER_MINUTE)
     if row is None:
         return Chat(chat_id, lookup, tokens=per_minute, tokens_at=timezone.now())
-    chat = Chat(chat_id, lookup, {}, row[1], True, False, row[2], row[3], row[4])
+    chat = Chat(chat_id, lookup, {}, None, True, False, row[1], row[2], row[3])
     chat.sealed = bytes(row[0])
     return chat
 
@@ -74,6 +75,7 @@ def open_state(chat: Chat) -> Chat:
     """Decrypt the loaded state (after the rate limit has let the update through)."""
     if chat.sealed is not None:
         chat.state = vault_telegram.open_state(chat.chat_id, chat.lookup, chat.sealed) or {}
+        chat.case_id = chat.state.pop("case", None)
         chat.sealed = None
     return chat
 
@@ -94,8 +96,10 @@ def take_token(chat: Chat) -> bool:
 
 
 def _fields(chat: Chat) -> dict:
+    state = chat.state if chat.case_id is None else {**chat.state, "case": str(chat.case_id)}
     return {
-        "state": vault_telegram.seal_state(chat.chat_id, chat.lookup, chat.state),
+        "state": vault_telegram.seal_state(chat.chat_id, chat.lookup, state),
+        "has_case": chat.case_id is not None,
         "updated_at": timezone.now(),
         "tokens": chat.tokens,
         "tokens_at": chat.tokens_at,
@@ -132,18 +136,18 @@ def store_if_unchanged(chat: Chat) -> bool:
 
 
 def link(chat: Chat, case) -> None:
-    """The dialog produced ``case``: keep the chat for replies (its id sealed to the workers)."""
-    chat.case_id = case.pk
-    if not chat.exists:
-        store(chat)
-    ChatRow.objects.filter(lookup=chat.lookup).update(
-        case=case, sealed_chat=vault_telegram.seal_chat(chat.chat_id)
+    """The dialog produced ``case``: the chat's sealed state names it (written by the caller's
+    ``store``), and the case gets its reply address, the chat id sealed to the workers."""
+    chat.case_id = str(case.pk)
+    chat.dirty = True
+    CaseChat.objects.update_or_create(
+        case=case, defaults={"sealed_chat": vault_telegram.seal_chat(chat.chat_id)}
     )
 
 
 def is_open(chat: Chat) -> bool:
     """Whether the chat still leads to its case (a duress login closes it for good)."""
-    return ChatRow.objects.filter(lookup=chat.lookup, sealed_chat__isnull=False).exists()
+    return chat.case_id is not None and CaseChat.objects.filter(case_id=chat.case_id).exists()
 
 
 def forget(chat: Chat) -> None:
@@ -158,5 +162,5 @@ def purge_abandoned() -> int:
     """Delete chats that never made a case and were left for CORRIDOR_TELEGRAM_DIALOG_DAYS
     (dialogs in progress with their answers, and spent rate buckets)."""
     old = timezone.now() - timedelta(days=settings.CORRIDOR_TELEGRAM_DIALOG_DAYS)
-    dialogs, _ = ChatRow.objects.filter(case__isnull=True, updated_at__lt=old).delete()
+    dialogs, _ = ChatRow.objects.filter(has_case=False, updated_at__lt=old).delete()
     return dialogs

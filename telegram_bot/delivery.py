@@ -18,7 +18,8 @@ from cases.access import holds
 from cases.models import Case, Message
 from cases.states import NO_KEYS, TransitionRefused
 from corridor.outbox import enqueue
-from telegram_bot.models import Chat, Delivery
+from telegram_bot.models import CaseChat, Delivery
+from vault.records import clear_time
 
 
 class NoChat(Exception):
@@ -55,9 +56,11 @@ def queue_notice(case: Case, message: Message | None, *, actor) -> Delivery:
 
 
 def _queue(case: Case, message, kind: str, text: str | None, *, actor) -> Delivery:
-    if not Chat.objects.filter(case=case).exclude(sealed_chat=None).exists():
+    if not CaseChat.objects.filter(case=case).exists():
         raise NoChat("no telegram chat for this case")
-    delivery = Delivery.objects.create(case=case, message=message, kind=kind)
+    delivery = Delivery.objects.create(
+        case=case, message=message, kind=kind, created_at=clear_time(case)
+    )
     enqueue("telegram_deliver", delivery=str(delivery.pk), case=str(case.pk), what=kind, text=text)
     audit("telegram_queued", actor=actor, object_type="case", object_id=case.number, kind=kind)
     return delivery
@@ -68,7 +71,7 @@ def close_chat(case: Case) -> None:
     """A duress login: the applicant's phone and Telegram account may be in hostile hands, so
     nothing goes to that chat again, whatever later happens to the case (a new chat comes only
     from a new conversation). The sealed chat id is deleted; the chat keeps no way back."""
-    if Chat.objects.filter(case=case).exclude(sealed_chat=None).update(sealed_chat=None):
+    if CaseChat.objects.filter(case=case).delete()[0]:
         audit("telegram_chat_closed", object_type="case", object_id=case.number)
 
 

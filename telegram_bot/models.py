@@ -10,28 +10,38 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Chat(models.Model):
-    """One private chat with the bot: a dialog in progress, or the link of a finished one to its
-    case (for /status, later messages and staff replies), and its rate limit. The answers in
-    progress are removed from ``state`` when the dialog ends (a case is made, or it is
-    cancelled); a row without a case is deleted after CORRIDOR_TELEGRAM_DIALOG_DAYS."""
+    """One private chat with the bot: a dialog in progress, or a finished one (for /status and
+    later messages), and its rate limit. Nothing in the row names its case in clear: which case
+    the chat made is inside ``state`` (sealed under a key derived from the chat id), and
+    ``has_case`` says only that it made one (so the purge keeps it). The answers in progress are
+    removed from ``state`` when the dialog ends (a case is made, or it is cancelled); a row
+    without a case is deleted after CORRIDOR_TELEGRAM_DIALOG_DAYS."""
 
     lookup = models.BinaryField(max_length=32, primary_key=True)
     state = models.BinaryField()
-    case = models.ForeignKey(
-        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    sealed_chat = models.BinaryField(null=True)  # sealed to the delivery key, set with the case
+    has_case = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
     # The chat's rate limit (a token bucket), in this row so an update is one read, one write.
     tokens = models.FloatField(default=0.0)
     tokens_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=0)  # bumped by every write of ``state``
 
-    class Meta:
-        indexes = [models.Index(fields=["case"])]
-
     def __str__(self) -> str:
         return "telegram chat"
+
+
+class CaseChat(models.Model):
+    """Where staff replies to a Telegram case go: the chat id sealed to the workers' delivery
+    key. No date, no lookup hash: nothing ties it to its ``Chat`` row in clear. A duress login
+    deletes it for good (telegram_bot.delivery.close_chat)."""
+
+    case = models.OneToOneField(
+        "cases.Case", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    sealed_chat = models.BinaryField()
+
+    def __str__(self) -> str:
+        return "telegram reply address"
 
 
 class Delivery(models.Model):

@@ -30,8 +30,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from cases.models import Case
 from corridor.outbox import enqueue
 from telegram_bot import transport
-from telegram_bot.models import Chat, Delivery
+from telegram_bot.models import CaseChat, Delivery
 from telegram_bot.token import bot_token
+from vault.records import clear_time
 from vault.telegram import open_chat
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def send_delivery(*, delivery: str, case: str, what: str, text: str | None = Non
     if found is None or found.status != Delivery.Status.QUEUED:
         return  # already sent (or given up): never twice
     the_case = Case.objects.filter(pk=case).first()
-    row = Chat.objects.filter(case_id=case).exclude(sealed_chat=None).first()
+    row = CaseChat.objects.filter(case_id=case).first()
     if the_case is None or row is None or the_case.duress:
         Delivery.objects.filter(pk=found.pk).update(status=Delivery.Status.NO_CHAT)
         return
@@ -91,19 +92,19 @@ def send_delivery(*, delivery: str, case: str, what: str, text: str | None = Non
         payload = {"delivery": delivery, "case": case, "what": what, "text": text}
         _retry(found, payload, attempts, error)
         return
-    record_sent(found.pk, message_id, attempts)
+    record_sent(found.pk, message_id, attempts, sent_at=clear_time(the_case))
     from telegram_bot.delivery import delete_later
 
     delete_later(chat_id, [message_id], seconds=settings.CORRIDOR_TELEGRAM_REPLY_SECONDS)
 
 
-def record_sent(delivery_id, message_id: int, attempts: int) -> None:
+def record_sent(delivery_id, message_id: int, attempts: int, *, sent_at) -> None:
     """Straight after Telegram accepted the message, in the outbox row's transaction: the
     record and the row's deletion commit together."""
     Delivery.objects.filter(pk=delivery_id).update(
         status=Delivery.Status.SENT,
         telegram_message_id=message_id,
-        sent_at=timezone.now(),
+        sent_at=sent_at,  # only its year for a restricted case (vault.records.clear_time)
         attempts=attempts,
     )
 

@@ -16,10 +16,14 @@ from audit import log
 from audit.models import Event
 from cases import messages, restriction, workflow
 from cases.models import Case
+from telegram_bot import delivery as telegram_delivery
+from telegram_bot import tasks as telegram_tasks
+from telegram_bot.models import CaseChat, Delivery
 from tests.vault.conftest import make_case, private_of, unlocked
 from vault import codenames, records, sessions
 from vault import teams as team_keys
 from vault.policy import CORRESPONDENCE, IDENTITY
+from vault.telegram import seal_chat
 
 # Tables with date columns that hold nothing about any case. A new model with a date column
 # must be added here or be reachable from a case below, so the walk cannot silently miss it.
@@ -43,6 +47,10 @@ NOT_ABOUT_A_CASE = {
     # The outbox (django_tasks' table) is covered elsewhere: its rows are deleted on delivery
     # and the case id travels sealed in the payload (issue 18, point 1; tests/intake).
     "django_tasks_database.DBTaskResult",
+    # A Telegram chat is found by a keyed hash of its id; which case it made is only inside its
+    # state, sealed under a key derived from the chat id (docs/telegram.md). Its dates (last
+    # update, rate bucket) are the chat's, and nothing in the row names a case in clear.
+    "telegram_bot.Chat",
 }
 
 
@@ -110,6 +118,11 @@ def _work_on(case, programme, supervisor):
         expires_at=timezone.now() + timedelta(days=3),
     )
     messages.mark_read(case.pk, [sent.pk])
+    # A Telegram notice, queued and sent by the worker's handler.
+    CaseChat.objects.get_or_create(case=case, defaults={"sealed_chat": seal_chat(445566778)})
+    notice = telegram_delivery.queue_notice(case, sent, actor=supervisor)
+    telegram_tasks.send_delivery(delivery=str(notice.pk), case=str(case.pk), what="notice")
+    assert Delivery.objects.get(pk=notice.pk).status == "sent"
     workflow.raise_alerts(case, field_units=[programme.teams["field"]])
     alert = case.alerts.filter(acknowledged_at=None).first()
     workflow.acknowledge_alert(alert.pk, actor=supervisor)
@@ -151,7 +164,11 @@ def second(programme):
     return unlocked(user)  # what his session's keys open (issue 18, point 5)
 
 
-def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, staff):
+def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, staff, monkeypatch):
+    async def sent_to_telegram(chat_id, text):
+        return 7  # Telegram's message id; nothing leaves the machine
+
+    monkeypatch.setattr(telegram_tasks, "_send", sent_to_telegram)
     first = unlocked(programme.users["supervisor"])
     officer = unlocked(programme.users["case_officer"])
     case = make_case(programme.teams["intake"])
@@ -211,6 +228,7 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, st
         "planning.Plan",
         "planning.Instruction",
         "planning.EscortTask",
+        "telegram_bot.Delivery",
     } <= walked
     # The other side of each link is dated by the year too.
     for link in apps.get_model("cases", "CaseLink").objects.filter(other=case):

@@ -4,7 +4,7 @@ import pytest
 
 from cases.models import Case
 from telegram_bot import chats, dialog
-from telegram_bot.models import Chat
+from telegram_bot.models import CaseChat, Chat
 from tests.telegram.conftest import CHAT, run_outbox
 from vault import records
 
@@ -56,10 +56,21 @@ def test_a_full_conversation_creates_a_telegram_case(telegram, programme):
     assert opened["area"] == "48.015883, 37.802850"
     handover = telegram.sent()[-1]
     assert "codename" in handover["text"] and handover["protect_content"] is True
-    # The answers in progress left the dialog state; the chat row only links the case.
+    # The answers in progress left the dialog state. The chat row (found by the lookup hash)
+    # names its case only inside its sealed state; the case's reply address holds the chat id
+    # sealed to the workers, and no lookup hash: a database reader cannot join the two.
     row = Chat.objects.get()
-    assert row.case_id == case.pk and row.sealed_chat
-    assert "answers" not in chats.open_state(chats.load(CHAT, row.lookup)).state
+    assert row.has_case and {f.name for f in Chat._meta.concrete_fields}.isdisjoint(
+        {"case", "sealed_chat"}
+    )
+    in_clear = repr(Chat.objects.values().get())
+    assert str(case.pk) not in in_clear and case.pk.hex not in in_clear
+    assert case.number not in in_clear
+    loaded = chats.open_state(chats.load(CHAT, row.lookup))
+    assert "answers" not in loaded.state and loaded.case_id == str(case.pk)
+    address = CaseChat.objects.get(case=case)
+    assert bytes(row.lookup) not in bytes(address.sealed_chat)
+    assert str(CHAT).encode() not in bytes(address.sealed_chat)
 
 
 def test_every_message_is_protected(telegram, programme):
