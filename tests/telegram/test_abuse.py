@@ -43,7 +43,9 @@ def test_an_overlong_answer_is_refused_kindly(telegram, programme):
     telegram.say("/start")
     telegram.press("a:serviceman", telegram.state["next_id"])
     calls = telegram.say("x" * 2500)
-    assert telegram.sent(calls)[-1]["text"] == "This answer is too long."
+    assert telegram.sent(calls)[-1]["text"] == (
+        "This answer is too long. Shorten it and press Next again."
+    )
 
 
 def test_stickers_files_and_edits_are_ignored_safely(telegram, programme):

@@ -93,7 +93,7 @@ def test_an_invalid_date_is_asked_again_kindly(telegram, programme):
     assert current_question().id == "born"
     calls = telegram.say("31.02.1990")
     assert telegram.sent(calls)[-1]["text"] == (
-        "This date does not exist. Check the day and the month."
+        "This date does not exist. Check the day and the month and press Next again."
     )
     assert current_question().id == "born"
     calls = telegram.say("14.07.1995")
@@ -209,7 +209,10 @@ def test_an_invalid_phone_is_asked_again_kindly(telegram, programme):
         else:
             telegram.press("skip", telegram.state["next_id"])
     calls = telegram.say("call me maybe")
-    assert telegram.sent(calls)[-1]["text"] == "This does not look like a phone number."
+    assert telegram.sent(calls)[-1]["text"] == (
+        "This does not look like a phone number. Type it with the country code, "
+        "for example +7 900 123 45 67."
+    )
     assert current_question().id == "phone"
     telegram.say("+380 44 123 4567")
     assert current_question().id != "phone"
