@@ -219,18 +219,36 @@ def can_open(user, record: Record) -> bool:
     return _user_rows(user, record).exists()
 
 
-def data_key(user, private: bytes, record: Record) -> bytes:
-    # A row sealed to him that does not open (written into the database by someone else) is
-    # passed over, not an error: the next row, or "your keys do not open this part".
+def _data_keys(user, private: bytes, record: Record):
+    """Every data key the user's rows of this record open, in order. A row sealed to him that
+    does not open (written into the database by someone else) is passed over, not an error."""
     for row in _user_rows(user, record, private).select_related("team_key"):
         try:
             if row.kind == RecordKey.Kind.USER:
-                return crypto.unseal(private, bytes(row.sealed_dek))
+                yield crypto.unseal(private, bytes(row.sealed_dek))
+                continue
             bound = _bound(user, private)
             team_private = bound.team_private(row.team_key_id) if bound is not None else None
             if team_private is None:
                 team_private = teams.team_private(row.team_key, user, private)
-            return crypto.unseal(team_private, bytes(row.sealed_dek))
+            yield crypto.unseal(team_private, bytes(row.sealed_dek))
+        except crypto.DecryptionFailed:
+            continue
+
+
+def data_key(user, private: bytes, record: Record) -> bytes:
+    for dek in _data_keys(user, private, record):
+        return dek
+    raise NoAccess("no key of this record for this user")
+
+
+def open_values(user, private: bytes, record: Record) -> dict:
+    """The record's values with the first data key that really opens it. Anyone can seal a
+    random key to a user's public key, so a row that unseals is not yet a key of this record:
+    only the record's own AEAD check says so. Raises NoAccess when none does (no 500)."""
+    for dek in _data_keys(user, private, record):
+        try:
+            return decrypt(record, dek)
         except crypto.DecryptionFailed:
             continue
     raise NoAccess("no key of this record for this user")
@@ -245,7 +263,7 @@ def open(request, record: Record) -> dict:  # noqa: A001  (the vault's verb; sha
     """Decrypt a record with the requesting user's keys and write the audit event."""
     user = request.user
     private = sessions.private_key(request)
-    values = decrypt(record, data_key(user, private, record))
+    values = open_values(user, private, record)
     audit(
         "record_opened",
         actor=user,

@@ -13,7 +13,7 @@ from cases.models import AccessRequest, Case
 from cases.states import TransitionRefused
 from tests.factories import PASSWORD
 from tests.vault.conftest import make_case, private_of, unlocked
-from vault import crypto, records, signing
+from vault import blind, crypto, records, signing
 from vault import teams as team_keys
 from vault.models import RecordKey, TeamKeySeal
 from vault.policy import IDENTITY
@@ -258,3 +258,28 @@ def test_the_dashboard_lists_waiting_members_only_for_keys_really_held(programme
     assert "waiting" not in _client(programme, operator).get("/").content.decode()
     holder = _client(programme, programme.users["case_officer"])
     assert "waiting" in holder.get("/").content.decode()
+
+
+def test_a_forged_data_key_that_unseals_opens_nothing_and_search_does_not_fail(
+    programme, planning_case
+):
+    """A database writer seals a random data key to the officer: it unseals, but it is not the
+    record's key. The record's own check refuses it; search and the case page still work with
+    his real team key and never answer with an error."""
+    officer = programme.users["case_officer"]
+    record = planning_case.records.get(kind="answers")
+    RecordKey.objects.filter(record=record).exclude(kind=RecordKey.Kind.USER).delete()
+    blind.store_many(planning_case, [("full_name", SECRET)])  # so search reaches the record
+    RecordKey.objects.create(
+        record=record,
+        kind=RecordKey.Kind.USER,
+        user=officer,
+        sealed_dek=crypto.seal(signing.trusted_public(officer.vault_key), crypto.random_key()),
+    )
+    with pytest.raises(records.NoAccess):
+        records.open_values(unlocked(officer), private_of(officer), record)
+    client = _client(programme, officer)
+    found = client.post("/cases/search/", {"kind": "full_name", "value": SECRET})
+    assert found.status_code == 200 and planning_case.number not in found.content.decode()
+    page = client.get(f"/cases/{planning_case.number}/")
+    assert page.status_code == 200 and SECRET not in page.content.decode()
