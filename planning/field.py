@@ -48,6 +48,13 @@ def report(task: EscortTask, status: str, *, actor, reason: str = "") -> EscortT
         raise EscortRefused(_("This report does not follow the task's last one."))
     if status == S.ABORTED and not reason.strip():
         raise EscortRefused(_("Say why the task was aborted."))
+    # Every report but an abort needs an exit under way: contact or escorting reported on a
+    # case still in planning would let "handed over" fail half-way (a newcomer found a 500).
+    if status != S.ABORTED and case.status not in (
+        Case.Status.SCHEDULED,
+        Case.Status.IN_PROGRESS,
+    ):
+        raise EscortRefused(_("This exit is not scheduled."))
     if status == S.EN_ROUTE and case.status != Case.Status.SCHEDULED:
         raise EscortRefused(_("This exit is not scheduled."))
     # The case moves first, while the task is still active: a field report on the case needs

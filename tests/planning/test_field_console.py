@@ -95,3 +95,21 @@ def test_a_duress_login_takes_the_task_off_the_console(programme, scheduled):
     service.duress_effects_now(submission.case)
     client = _client(programme, programme.users["field_liaison"])
     assert client.get(f"/planning/field/tasks/{task.pk}/").status_code == 404
+
+
+def test_no_report_but_abort_before_the_exit_is_scheduled(programme, applicant):
+    """A task sealed while the case is still in planning: contact, escorting and handed over
+    are refused with a message (never a 500 half-way), and the case stays in planning."""
+    from tests.planning.conftest import approve_plan, make_task
+
+    approve_plan(programme, applicant.case)
+    task = make_task(programme, applicant.case)
+    client = _client(programme, programme.users["field_liaison"])
+    url = f"/planning/field/tasks/{task.pk}/"
+    for status in ("en_route", "contact", "escorting"):
+        response = client.post(url + "report/", {"status": status}, follow=True)
+        assert response.status_code == 200
+        assert "This exit is not scheduled." in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == EscortTask.Status.ASSIGNED
+    assert Case.objects.get(pk=applicant.case.pk).status == Case.Status.PLANNING
