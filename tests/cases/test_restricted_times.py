@@ -149,6 +149,8 @@ def _plan_and_escort(case, programme, officer, approver):
     task = escort.create_task(case, actor=officer, actor_private=private_of(officer))
     liaison = programme.users["field_liaison"]
     escort.open_task(liaison, private_of(liaison), escort.task_for_user(liaison, task.pk))
+    # Field reports need the exit scheduled (planning.field.report).
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.SCHEDULED)
     field.report(escort.task_for_user(liaison, task.pk), "contact", actor=liaison)
     if not case.alerts.filter(kind="escort_aborted").exists():
         field.report(task, "aborted", actor=liaison, reason="обстрел")
