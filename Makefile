@@ -50,7 +50,7 @@ run: $(BIN)/corridor messages
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -c pyproject.toml -r corridor accounts audit cases vault intake planning telegram_bot
+	$(BIN)/bandit -q -c pyproject.toml -r corridor accounts audit cases vault intake planning family reception rewards telegram_bot
 	$(BIN)/python scripts/custom_checks.py
 
 test: $(VENV)/.dev system-deps-test node_modules/axe-core/axe.min.js messages lint

@@ -12,6 +12,9 @@ urlpatterns = [
     path("keys/", include("vault.urls")),
     path("intake/", include("intake.urls")),
     path("planning/", include("planning.urls")),
+    path("family/", include("family.urls")),
+    path("reception/", include("reception.urls")),
+    path("rewards/", include("rewards.urls")),
     path("telegram/", include("telegram_bot.urls")),
     # Language switch: a plain POST form, works without JavaScript.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,0 +1,1 @@
+"""Relatives of applicants and their relocation to safety (FAMILY compartment)."""

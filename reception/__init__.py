@@ -1,0 +1,1 @@
+"""Custody, prisoner-of-war registration, capture cards, relatives' enquiries, outcomes."""

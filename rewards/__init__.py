@@ -1,0 +1,1 @@
+"""Equipment rewards: schedules, equipment records, approvals, ledger, currency rates."""
