@@ -22,7 +22,7 @@ from django.utils.crypto import salted_hmac
 
 from accounts.models import LoginThrottle, User
 
-DEVICE_COOKIE = "corridor_device"
+DEVICE_COOKIE = settings.COOKIE_PREFIX + "corridor_device"
 _DEVICE_SALT = "corridor.accounts.device"
 
 

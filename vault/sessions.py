@@ -22,7 +22,8 @@ from django.http import HttpRequest, HttpResponse
 from vault import crypto
 from vault.keys import keyring
 
-COOKIE = "corridor_vault"
+# The split key's half in the browser; __Host- in production like every other cookie.
+COOKIE = settings.COOKIE_PREFIX + "corridor_vault"
 _SESSION_FIELD = "vault_wrapped"
 _BIND_FIELD = "vault_bound"
 

@@ -179,10 +179,15 @@ def test_production_cookies_are_host_only_and_secure(production_keys):
         "from django.conf import settings as s; "
         "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.LANGUAGE_COOKIE_NAME, "
         "s.CORRIDOR_PORTAL_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-        "s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_AGE)"
+        "s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_AGE); "
+        "from vault.sessions import COOKIE; from accounts.throttle import DEVICE_COOKIE; "
+        "print(COOKIE, DEVICE_COOKIE)"
     )
     result = _run("shell", "-c", code, env_overrides=PRODUCTION)
-    names = result.stdout.strip().splitlines()[-1].split()  # after the shell's own notice
+    *_, line, staff_halves = result.stdout.strip().splitlines()  # after the shell's own notice
+    names = line.split()
     assert result.returncode == 0, result.stderr
     assert all(n.startswith("__Host-") for n in names[:4]), names
+    # the staff console's split-key half and device cookie too
+    assert staff_halves.split() == ["__Host-corridor_vault", "__Host-corridor_device"]
     assert names[4:] == ["True"] * 3 + ["None"]
