@@ -106,6 +106,9 @@ def coarsen(case: Case) -> dict:
     from planning.restriction import coarsen as coarsen_planning
 
     true["planning"] = coarsen_planning(case)  # plan, instructions, escort tasks
+    from reception.outcomes import coarsen as coarsen_outcome
+
+    coarsen_outcome(case)  # outcome and guarantees: kinds and true times sealed in records
     return true
 
 

@@ -3,8 +3,8 @@
 ``TRANSITIONS`` is the single source of truth: ``cases.states.move`` enforces it, the case page
 offers exactly the moves it allows, and ``corridor workflow diagram`` draws it into
 docs/workflow.md (a test fails when the drawing is stale). Preconditions that later apps fill
-(a plan with point and window, every relative safe) are named functions that refuse until the
-app that owns the data exists.
+(a plan with point and window, every relative safe, an outcome before closing) are named
+functions that refuse until the app that owns the data exists.
 """
 
 from collections.abc import Callable
@@ -55,6 +55,15 @@ def family_is_safe(case: Case) -> str | None:
     return str(reason) if reason else None
 
 
+def outcome_recorded(case: Case) -> str | None:
+    """Closing needs the outcome (exchange, stay, third country, joined the forces) and every
+    promised guarantee marked done (reception/outcomes.py), so no promise is lost by closing."""
+    from reception.outcomes import outcome_blocker
+
+    reason = outcome_blocker(case)
+    return str(reason) if reason else None
+
+
 def not_restricted_without_names(case: Case) -> str | None:
     if case.restricted and not case.grants.exists():
         return str(_("A restricted case needs at least one named person."))
@@ -93,7 +102,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("start", _("Exit under way"), (S.SCHEDULED,), S.IN_PROGRESS, "plan_exits"),
     Transition("receive", _("Received"), (S.IN_PROGRESS,), S.RECEIVED, "plan_exits"),
     Transition("register", _("Registered as POW"), (S.RECEIVED,), S.REGISTERED, "plan_exits"),
-    Transition("close", _("Close"), (S.REGISTERED,), S.CLOSED, "screen_cases"),
+    Transition("close", _("Close"), (S.REGISTERED,), S.CLOSED, "screen_cases",
+               (outcome_recorded,)),
     Transition("make_dormant", _("Mark dormant (contact lost)"), ACTIVE[:4], S.DORMANT,
                "screen_cases"),
     Transition("reopen", _("Reopen"), (S.DORMANT,), S.SCREENING, "screen_cases"),

@@ -54,6 +54,8 @@ GET = {
     "planning:field_task": "302 404 404 404 404 404 404 404 404",
     "planning:sighting": "302 404 404 200 404 404 404 404 404",
     "planning:personal_note": "302 404 404 404 404 404 404 404 404",
+    # outcomes: who screens and closes cases (case officers, supervisors) of the case's team
+    "reception:outcome": "302 404 200 404 404 200 404 404 404",
     # needs CORRIDOR_PORTAL_HOSTS or CORRIDOR_HOTLINE: without, back to the console
     "planning:generic_note": "302 404 404 302 404 404 404 404 404",
 }  # fmt: skip
@@ -63,6 +65,12 @@ POST = {
     "cases:note": ("302 302 302 404 404 302 404 404 404", {"note": "x"}),
     "cases:assign": ("302 302 302 404 404 302 404 404 404", {}),
     "cases:move": ("302 302 302 404 404 302 404 404 404", {}),
+    "reception:outcome_record": ("302 404 302 404 404 302 404 404 404", {"outcome-kind": "stay"}),
+    "reception:guarantee_promise": (
+        "302 404 302 404 404 302 404 404 404",
+        {"guarantee-kind": "secrecy"},
+    ),
+    "reception:guarantee_done": ("302 404 302 404 404 302 404 404 404", {}),
     "cases:new_codename": ("302 403 200 403 403 200 403 403 403", {}),
     "cases:request_access": ("302 403 403 403 403 302 403 403 403", {}),
     "cases:decide_access": ("302 403 403 403 403 302 403 403 403", {"decision": "approve"}),
