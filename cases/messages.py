@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit.log import record as audit
 from cases.access import holds
 from cases.models import Case, Message
-from cases.states import NO_KEYS, TransitionRefused
+from cases.states import NO_KEYS, PURGED, TransitionRefused
 from cases.workflow import contact, touch
 from vault import records
 from vault.crypto import DecryptionFailed
@@ -46,6 +46,8 @@ def to_applicant(
         raise ValueError("an operational message needs its window's end")
     if not holds(actor, case):
         raise TransitionRefused(NO_KEYS)
+    if case.purged_at is not None:
+        raise TransitionRefused(PURGED)
     now = timezone.now()
     values = {"text": text}
     if case.restricted:

@@ -64,6 +64,12 @@ class Case(models.Model):
     # The applicant's last contact (intake, a message, a later call or visit): silence is
     # measured from here, not from staff activity. Year only on a restricted case, as above.
     last_contact_at = models.DateTimeField(default=timezone.now)
+    # When the status last changed (every writer of ``status`` sets it): retention counts its
+    # days from here (cases/retention.py). Year only on a restricted case, as above.
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the retention rule crypto-shredded the case's personal data (cases/retention.py):
+    # the row keeps only its aggregates. Year only on a restricted case.
+    purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

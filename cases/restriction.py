@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record as audit
 from cases.access import holds
 from cases.models import AccessRequest, Alert, Case, CaseLink, Message
-from cases.states import NO_KEYS, TransitionRefused
+from cases.states import NO_KEYS, PURGED, TransitionRefused
 from vault import records
 
 CAPABILITY = "accounts.grant_restricted_access"
@@ -119,6 +119,8 @@ def request_access(case: Case, users: list, *, actor) -> int:
         raise TransitionRefused(_("Only a supervisor asks for access to a restricted case."))
     if not holds(actor, case):
         raise TransitionRefused(NO_KEYS)
+    if case.purged_at is not None:
+        raise TransitionRefused(PURGED)
     allowed = set(candidates(case).values_list("pk", flat=True))
     chosen = [u for u in users if u.pk in allowed]
     if not chosen:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.log import record as audit
 from cases.access import holds
 from cases.models import Case
+from vault.records import clear_time
 
 S = Case.Status
 
@@ -31,6 +32,8 @@ class TransitionRefused(Exception):
 # Refused to an actor whose keys do not open the case (cases/access.py): membership, a role
 # or a row an admin wrote is not enough to act.
 NO_KEYS = _("Your keys do not open this case.")
+# A purged case holds no personal data and gets none again (cases/retention.py).
+PURGED = _("This case's personal data was deleted under the retention rule.")
 
 
 # --- named preconditions --------------------------------------------------------------------
@@ -157,13 +160,16 @@ def move(case: Case, name: str, *, actor) -> Case:
         raise TransitionRefused(_("Your role does not allow this step."))
     if not _may_act_on(actor, case, transition):
         raise TransitionRefused(NO_KEYS)
+    if case.purged_at is not None:
+        raise TransitionRefused(PURGED)
     for precondition in (not_restricted_without_names, *transition.preconditions):
         reason = precondition(case)
         if reason:
             raise TransitionRefused(reason)
     before = case.status
     case.status = transition.target
-    case.save(update_fields=["status"])
+    case.status_changed_at = clear_time(case)
+    case.save(update_fields=["status", "status_changed_at"])
     audit(
         "case_transition",
         actor=actor,

@@ -31,6 +31,10 @@ LABELS = {
     "case_resealed": _("Records sealed to named people"),
     "escort_task_keys_deleted": _("Escort task keys deleted"),
     "messages_read": _("The applicant read messages"),
+    "outcome_recorded": _("Outcome recorded"),
+    "guarantee_promised": _("Guarantee promised"),
+    "guarantee_done": _("Guarantee kept"),
+    "case_purged": _("Personal data deleted under the retention rule"),
 }
 SYSTEM_STEPS = {
     "dormant_after_silence": _("Dormant after silence"),

@@ -169,6 +169,8 @@ def reply(request: HttpRequest, number: str) -> HttpResponse:
             request,
             _("The applicant is under duress: nothing reaches him until he has a new codename."),
         )
+    elif case.purged_at is not None:
+        messages.error(request, str(states.PURGED))
     else:
         from cases import channels
         from cases import messages as case_messages
@@ -232,8 +234,12 @@ def add_note(request: HttpRequest, number: str) -> HttpResponse:
     if not text or len(text) > 4000:
         messages.error(request, _("Write a note of at most 4000 characters."))
     else:
-        workflow.add_note(case, text, actor=request.user)
-        messages.success(request, _("Note saved."))
+        try:
+            workflow.add_note(case, text, actor=request.user)
+        except states.TransitionRefused as refused:
+            messages.error(request, str(refused.message))
+        else:
+            messages.success(request, _("Note saved."))
     return redirect("cases:detail", number=case.number)
 
 

@@ -14,11 +14,11 @@ from audit.log import record_many as audit_many
 from cases.access import holds, visible_cases
 from cases.models import Alert, Case, CaseLink
 from cases.numbering import next_case_number
-from cases.states import NO_KEYS, TransitionRefused, move
+from cases.states import NO_KEYS, PURGED, TransitionRefused, move
 from vault import records
 from vault.possession import named_cases_of, teams_of
 
-__all__ = ["NO_KEYS", "TransitionRefused"]  # re-exported: callers catch it from here
+__all__ = ["NO_KEYS", "PURGED", "TransitionRefused"]  # re-exported: callers catch it from here
 
 
 def intake_team() -> Team | None:
@@ -173,7 +173,8 @@ def mark_duress(case: Case) -> None:
     shows an empty inbox until an officer re-establishes contact by another channel."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     case.status, case.duress = Case.Status.COMPROMISED, True
-    case.save(update_fields=["status", "duress"])
+    case.status_changed_at = records.clear_time(case)
+    case.save(update_fields=["status", "duress", "status_changed_at"])
     audit("duress_login", object_type="case", object_id=case.number)
 
 
@@ -193,7 +194,8 @@ def discard_unverified(cases: list[Case], *, actor) -> int:
         case.records.all().delete()
         case.blind_indexes.all().delete()
         case.status, case.unverified = Case.Status.REJECTED, False
-        case.save(update_fields=["status", "unverified"])
+        case.status_changed_at = records.clear_time(case)
+        case.save(update_fields=["status", "unverified", "status_changed_at"])
         audit("case_discarded", actor=actor, object_type="case", object_id=case.number)
         done += 1
     return done
@@ -325,7 +327,8 @@ def add_note(case: Case, text: str, *, actor) -> None:
 
     if not holds(actor, case):
         raise TransitionRefused(NO_KEYS)
-
+    if case.purged_at is not None:
+        raise TransitionRefused(PURGED)
     records.seal(case, IDENTITY, {"note": text}, kind="note", actor=actor)
     touch(case)
     audit("note_added", actor=actor, object_type="case", object_id=case.number)
@@ -357,7 +360,8 @@ def mark_dormant_after_silence(now=None) -> list[str]:
     for case in quiet:
         before = case.status
         case.status = Case.Status.DORMANT
-        case.save(update_fields=["status"])
+        case.status_changed_at = records.clear_time(case, now)
+        case.save(update_fields=["status", "status_changed_at"])
         audit(
             "case_transition",
             object_type="case",
@@ -374,7 +378,8 @@ def reopen_on_contact(case: Case) -> None:
     """New contact from the applicant reopens a dormant case for screening."""
     if case.status == Case.Status.DORMANT:
         case.status = Case.Status.SCREENING
-        case.save(update_fields=["status"])
+        case.status_changed_at = records.clear_time(case)
+        case.save(update_fields=["status", "status_changed_at"])
         audit(
             "case_transition",
             object_type="case",

@@ -14,6 +14,8 @@
     corridor bot [--set-webhook URL|--delete-webhook]
                                  run the Telegram bot by long polling, or register its webhook
     corridor telegram purge      delete abandoned Telegram dialogs and idle rate buckets
+    corridor purge [--dry-run] [--yes]
+                                 crypto-shred cases past their retention (retention.yaml)
     corridor questionnaire check [FILE]
                                  validate a questionnaire definition
     corridor procedures check [FOLDER]

@@ -9,7 +9,8 @@ from cases.models import Case
 def _case(case_id: str | None, *, writable: bool = True) -> Case | None:
     if not case_id:
         return None
-    cases = Case.objects.filter(pk=case_id)
+    # A purged case gets no work (cases/retention.py): a row queued while the purge ran.
+    cases = Case.objects.filter(pk=case_id, purged_at=None)
     return (cases.filter(duress=False) if writable else cases).first()
 
 

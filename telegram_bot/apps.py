@@ -8,4 +8,8 @@ class TelegramBotConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from cases.retention import register_purger
         from telegram_bot import checks  # noqa: F401  (registers the system check)
+        from telegram_bot.retention import purge
+
+        register_purger(purge)  # the chat and reply address of a purged case

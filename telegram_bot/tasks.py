@@ -71,7 +71,7 @@ def send_delivery(*, delivery: str, case: str, what: str, text: str | None = Non
         return  # already sent (or given up): never twice
     the_case = Case.objects.filter(pk=case).first()
     row = CaseChat.objects.filter(case_id=case).first()
-    if the_case is None or row is None or the_case.duress:
+    if the_case is None or row is None or the_case.duress or the_case.purged_at is not None:
         Delivery.objects.filter(pk=found.pk).update(status=Delivery.Status.NO_CHAT)
         return
     chat_id = open_chat(row.sealed_chat)

@@ -3,8 +3,11 @@ sits whole in memory and only ciphertext reaches the disk.
 
 The file is named by the server (32 random hex digits under ``MEDIA_ROOT/vault/``); the
 uploader's file name, type and size, and the file's own key, live only inside a sealed record
-of the case. Every chunk carries the file's name as associated data, so ciphertext moved to
-another file fails to open, and the final-chunk tag makes a truncated file fail too.
+of the case. A ``StoredFile`` row names the file's case in clear (as the record's own ``case``
+column does), so that crypto-shredding deletes the files of a case without opening anything
+(``delete_case_files``; cases/retention.py). Every chunk carries the file's name as associated
+data, so ciphertext moved to another file fails to open, and the final-chunk tag makes a
+truncated file fail too.
 """
 
 import re
@@ -15,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 
 from vault import crypto, records
-from vault.models import Record
+from vault.models import Record, StoredFile
 
 CHUNK = 64 * 1024
 
@@ -47,6 +50,7 @@ def seal_file(
 ) -> Record:
     """Encrypt ``stream`` to a server-named file; its metadata and key become a sealed record."""
     name = secrets.token_hex(16)
+    StoredFile.objects.create(name=name, case=case)  # before the file: never an unlisted file
     key = crypto.random_key()
     writer = crypto.StreamWriter(key)
     size, pending = 0, None
@@ -94,3 +98,14 @@ def read_file(values: dict) -> Iterator[bytes]:
 
 def delete_file(values: dict) -> None:
     _path(values).unlink(missing_ok=True)
+
+
+def delete_case_files(case) -> int:
+    """Delete every attachment file of ``case`` from the disk, without any key (retention).
+    The caller deletes the rows (and the records) in its transaction."""
+    count = 0
+    for name in StoredFile.objects.filter(case=case).values_list("name", flat=True):
+        if re.fullmatch(r"[0-9a-f]{32}", name):
+            (_dir() / name).unlink(missing_ok=True)
+            count += 1
+    return count

@@ -174,3 +174,16 @@ class CaseAuditKey(models.Model):
 
     def __str__(self) -> str:
         return f"audit key of case {self.case_id}"
+
+
+class StoredFile(models.Model):
+    """Which case an attachment file on disk belongs to, so that crypto-shredding can delete
+    the file without any key: the file's name is otherwise only inside its sealed record.
+    A file holds only ciphertext under its own key (vault/attachments.py); this row adds the
+    case it belongs to, which its record's ``case`` column shows already. No date column."""
+
+    name = models.CharField(max_length=32, primary_key=True)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"file of {self.case_id}"

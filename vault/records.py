@@ -41,6 +41,10 @@ class UnknownCompartment(ValueError):
     pass
 
 
+class PurgedCase(Exception):
+    """The case was crypto-shredded (cases/retention.py): nothing is sealed into it again."""
+
+
 @dataclass(frozen=True)
 class Recipient:
     kind: str
@@ -158,6 +162,8 @@ def seal_many(
 
     ``applicant_key``: the case's key row when the caller has just registered it in this
     transaction (it is still checked against its signature); otherwise it is looked up."""
+    if getattr(case, "purged_at", None) is not None:
+        raise PurgedCase("the case's personal data was deleted under the retention rule")
     targets = _recipients(
         case,
         list(dict.fromkeys(c for c, _v, _k in items)),
@@ -323,12 +329,18 @@ def restrict(case, users: list, *, actor, actor_private: bytes) -> dict:
             "created_at": case.created_at.isoformat(),
             "updated_at": case.updated_at.isoformat(),
             "last_contact_at": case.last_contact_at.isoformat(),
+            "status_changed_at": case.status_changed_at and case.status_changed_at.isoformat(),
             "records": {str(r.id): r.created_at.isoformat() for r in case.records.all()},
             **coarsen(case),
         }
         year = year_start(case.created_at)
         type(case).objects.filter(pk=case.pk).update(
-            restricted=True, created_at=year, updated_at=year, last_contact_at=year
+            restricted=True,
+            created_at=year,
+            updated_at=year,
+            last_contact_at=year,
+            # Retention counts from the year's start plus a year (cases/retention.py).
+            status_changed_at=case.status_changed_at and year_start(case.status_changed_at),
         )
         case.records.update(created_at=year)
         case.refresh_from_db()
