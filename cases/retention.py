@@ -220,9 +220,19 @@ def purge_case(case: Case, *, now: datetime | None = None) -> None:
 
 
 def purge(now: datetime | None = None) -> list[str]:
-    """Purge every case that is due, one transaction each; returns their numbers."""
+    """Purge every case that is due, one transaction each; returns their numbers.
+
+    Dialog state that cannot be tied to a case without the applicant's own secret goes by age
+    on the same run: portal sessions (sealed under a key only the applicant's cookie holds;
+    a live one of a purged case shows the empty inbox of an unknown codename) once expired,
+    and Telegram dialogs that made no case (telegram_bot.chats.purge_abandoned)."""
+    from intake import portal
+    from telegram_bot import chats
+
     done = []
     for case in due(now):
         purge_case(case, now=now)
         done.append(case.number)
+    portal.purge_expired()
+    chats.purge_abandoned()
     return done

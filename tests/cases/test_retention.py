@@ -224,9 +224,20 @@ def test_a_purged_case_page_says_so_and_no_page_fails(programme):
 
 
 def test_the_codename_of_a_purged_case_is_an_unknown_codename(programme, client):
+    from django.test import Client
+
     case = _full_case(programme)
     unknown = codenames.new_codename()
+    # A portal session opened before the purge and still alive after it.
+    live = Client()
+    assert live.post("/portal/login/", {"codename": case.codename}).status_code == 302
     retention.purge(NOW)
+    stranger = Client()
+    stranger.post("/portal/login/", {"codename": unknown})
+    mine, theirs = live.get("/portal/inbox/"), stranger.get("/portal/inbox/")
+    assert mine.status_code == theirs.status_code == 200
+    assert _strip(mine.content.decode()) == _strip(theirs.content.decode())
+    assert live.post("/portal/inbox/reply/", {"text": CANARY}).status_code == 302
     assert codenames.lookup(codenames.parse(case.codename)).case is None
     pages = []
     for codename in (case.codename, unknown):
