@@ -57,7 +57,8 @@ def record_outcome(case: Case, kind: str, *, actor) -> Outcome:
     if kind not in Outcome.Kind.values:
         raise TransitionRefused(_("Choose one of the outcomes."))
     now = timezone.now()
-    outcome = Outcome.objects.filter(case=case).first() or Outcome(case=case)
+    existing = Outcome.objects.filter(case=case).first()
+    outcome = existing or Outcome(case=case)
     old_record = outcome.record_id
     if metadata_in_clear(case, "outcome"):
         outcome.kind, outcome.record = kind, None
@@ -67,7 +68,10 @@ def record_outcome(case: Case, kind: str, *, actor) -> Outcome:
         outcome.record = records.seal(case, IDENTITY, sealed, kind=OUTCOME_KIND, actor=actor)
     outcome.recorded_by = actor
     outcome.recorded_at = records.clear_time(case, now)
-    outcome.save()
+    if existing is None:
+        outcome.save(force_insert=True)
+    else:
+        outcome.save(update_fields=["kind", "record", "recorded_by", "recorded_at"])
     if old_record != outcome.record_id:
         _drop(old_record)
     audit("outcome_recorded", actor=actor, object_type="case", object_id=case, outcome=kind)

@@ -93,6 +93,8 @@ def test_staff_record_the_outcome_and_tick_a_guarantee_on_the_page(programme, ca
     page = client.post(url + f"guarantees/{guarantee.pk}/done/", follow=True).content.decode()
     assert "Exchanged" in page and "Secrecy of the transfer" in page and "done" in page
     assert Outcome.objects.get(case=case).kind == "exchange"
+    client.post(url + "record/", {"outcome-kind": "stay"})  # corrected before closing
+    assert Outcome.objects.get(case=case).kind == "stay"
     assert Outcome.objects.get(case=case).recorded_by == officer
 
 
@@ -136,7 +138,9 @@ def _scan_clear(case):
 
 def test_a_restricted_case_seals_its_outcome_and_dates(programme, case):
     officer = _restrict(programme, case)
+    outcomes.record_outcome(case, Outcome.Kind.STAY, actor=officer)
     outcomes.record_outcome(case, Outcome.Kind.THIRD_COUNTRY, actor=officer)
+    assert Record.objects.filter(case=case, kind="outcome").count() == 1  # the old one is gone
     promised = outcomes.promise(case, Guarantee.Kind.THIRD_COUNTRY, actor=officer)
     with pytest.raises(states.TransitionRefused):  # re-sealing the true time needs his key
         outcomes.mark_done(case, promised.pk, actor=officer)
