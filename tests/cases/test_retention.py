@@ -391,3 +391,16 @@ def test_after_a_purge_a_pg_database_key_directory_and_escrow_open_nothing(tmp_p
         assert dump.returncode == 0 and CANARY.encode() not in dump.stdout
     finally:
         _drop_database(admin_url, name)
+
+
+def test_a_broken_or_missing_retention_file_stops_the_start(tmp_path, monkeypatch):
+    from cases import checks
+
+    assert checks.retention_settings(None) == []
+    broken = tmp_path / "retention.yaml"
+    broken.write_text("closed: 730\nrejected: forever\nwithdrawn: 180\n", encoding="utf-8")
+    monkeypatch.setattr(retention, "path", lambda: broken)
+    errors = checks.retention_settings(None)
+    assert [e.id for e in errors] == ["cases.E002"] and "line 2" in errors[0].msg
+    monkeypatch.setattr(retention, "path", lambda: tmp_path / "missing.yaml")
+    assert [e.id for e in checks.retention_settings(None)] == ["cases.E001"]
