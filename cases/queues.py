@@ -4,11 +4,10 @@ Every queue is a condition (a ``Q``) over the cases the user may see (cases/acce
 by an index of the case table (cases/models.py), so a page of a queue is one query whatever
 the size of the programme, and the navigation's counts stop at CAP.
 
-Some overdue reasons and "scheduled today" need dates that later apps own: the exit window
-(planning's escort tasks) and the capture card (reception, Geneva Convention III Art. 70: at
-capture or within a week of arrival). They are named hooks below that match no case until
-those apps record the dates. Nothing is hidden meanwhile: the ``schedule`` transition refuses
-until a plan exists (cases/states.py), so no case can yet be in the states they watch.
+Some overdue reasons and "scheduled today" need dates that other apps own: the exit window
+(planning's escort tasks) and the capture card (reception's capture-card tasks, Geneva
+Convention III Art. 70: at capture or within a week of arrival, and again after sickness,
+hospital admission or transfer). They are named hooks below that read those apps' tables.
 Restricted cases keep only a year in clear, so the date-driven reasons cannot see them; their
 named users watch them on the case page.
 """
@@ -25,7 +24,6 @@ from cases.links import duplicate_condition
 from cases.models import Case
 
 S = Case.Status
-NOTHING = Q(pk__isnull=True)  # matches no row (the primary key is never null)
 OPEN = ~Q(status__in=[S.CLOSED, S.REJECTED, S.WITHDRAWN])
 
 
@@ -41,9 +39,11 @@ def window_passed_without_report(now) -> Q:
 
 
 def capture_card_due(now) -> Q:
-    """Received, and the capture card not yet sent within the week (Art. 70). Custody and
-    capture cards belong to the reception app, which does not exist yet."""
-    return NOTHING
+    """A capture card not marked sent within its week (Art. 70: at custody, and again after
+    each sickness, hospital admission or transfer): reception/queues.py."""
+    from reception.queues import capture_card_due as due
+
+    return due(now)
 
 
 def window_today(now) -> Q:

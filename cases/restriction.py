@@ -109,6 +109,9 @@ def coarsen(case: Case) -> dict:
     from reception.outcomes import coarsen as coarsen_outcome
 
     coarsen_outcome(case)  # outcome and guarantees: kinds and true times sealed in records
+    from reception.restriction import coarsen as coarsen_reception
+
+    true["reception"] = coarsen_reception(case)  # custody, registration, cards, events, media
     return true
 
 

@@ -58,6 +58,24 @@ def family_is_safe(case: Case) -> str | None:
     return str(reason) if reason else None
 
 
+def custody_recorded(case: Case) -> str | None:
+    """Received needs the custody record (time, place, receiving unit, medical state,
+    property with its receipt: reception/custody.py)."""
+    from reception.custody import custody_blocker
+
+    reason = custody_blocker(case)
+    return str(reason) if reason else None
+
+
+def pow_registered(case: Case) -> str | None:
+    """Registered needs the POW registration with the five Art. 17 items and the officer's
+    confirmation that no coercion was used (reception/custody.py)."""
+    from reception.custody import registration_blocker
+
+    reason = registration_blocker(case)
+    return str(reason) if reason else None
+
+
 def outcome_recorded(case: Case) -> str | None:
     """Closing needs the outcome (exchange, stay, third country, joined the forces) and every
     promised guarantee marked done (reception/outcomes.py), so no promise is lost by closing."""
@@ -103,8 +121,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("schedule", _("Schedule the exit"), (S.PLANNING,), S.SCHEDULED, "plan_exits",
                (plan_has_point_and_window, family_is_safe)),
     Transition("start", _("Exit under way"), (S.SCHEDULED,), S.IN_PROGRESS, "plan_exits"),
-    Transition("receive", _("Received"), (S.IN_PROGRESS,), S.RECEIVED, "plan_exits"),
-    Transition("register", _("Registered as POW"), (S.RECEIVED,), S.REGISTERED, "plan_exits"),
+    Transition("receive", _("Received"), (S.IN_PROGRESS,), S.RECEIVED, "plan_exits",
+               (custody_recorded,)),
+    Transition("register", _("Registered as POW"), (S.RECEIVED,), S.REGISTERED, "plan_exits",
+               (pow_registered,)),
     Transition("close", _("Close"), (S.REGISTERED,), S.CLOSED, "screen_cases",
                (outcome_recorded,)),
     Transition("make_dormant", _("Mark dormant (contact lost)"), ACTIVE[:4], S.DORMANT,

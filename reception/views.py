@@ -1,84 +1,230 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.log import record as audit
 from cases import access
 from cases.states import TransitionRefused
-from reception import outcomes
-from reception.forms import GuaranteeForm, OutcomeForm
+from reception import bureau, capturecard, custody
+from reception.forms import CustodyForm, EventForm, RegistrationForm
+from reception.models import Custody, CustodyEvent, Registration
 from vault import sessions
 
 
 def _case(request: HttpRequest, number: str):
-    if not request.user.has_perm(outcomes.CAPABILITY):
+    if not request.user.has_perm("accounts.view_team_cases"):
         raise Http404
     return access.case_for_user(request.user, number)
 
 
-def _page(request, case, outcome_form=None, guarantee_form=None, status=200) -> HttpResponse:
-    return render(
-        request,
-        "reception/outcome.html",
-        {
-            "case": case,
-            "shown": outcomes.shown(request, case),
-            "editable": case.status in outcomes.OPEN_STATES,
-            "outcome_form": outcome_form or OutcomeForm(),
-            "guarantee_form": guarantee_form or GuaranteeForm(),
-        },
-        status=status,
-    )
+def _writer(request: HttpRequest, number: str):
+    if not custody.may_receive(request.user):
+        raise Http404
+    return _case(request, number)
+
+
+def _time(values: dict | None, key: str):
+    if values and values.get(key):
+        return datetime.fromisoformat(values[key])
+    return None
+
+
+def _overview(request: HttpRequest, case) -> dict:
+    """Everything the reception page shows, decrypted only where the user's keys open it."""
+    unlocked = sessions.is_unlocked(request)
+    held = Custody.objects.filter(case=case).select_related("record").first()
+    registration = Registration.objects.filter(case=case).select_related("record").first()
+    shown_custody = custody.read(request, held) if unlocked else None
+    shown_registration = custody.read(request, registration) if unlocked else None
+    events = []
+    for event in CustodyEvent.objects.filter(case=case).select_related("record"):
+        values = custody.read(request, event) if unlocked else None
+        events.append({"event": event, "values": values, "at": _time(values, "occurred_at")})
+    if shown_custody:
+        shown_custody["health_label"] = custody.HEALTH.get(shown_custody.get("health"), "")
+        shown_custody["at"] = _time(shown_custody, "taken_at")
+    return {
+        "case": case,
+        "custody": held,
+        "custody_values": shown_custody,
+        "registration": registration,
+        "registration_values": (
+            [(custody.LABELS[n], shown_registration[n]) for n in custody.LABELS
+             if shown_registration.get(n)]
+            if shown_registration else None
+        ),
+        "events": events,
+        "cards": list(case.capture_cards.select_related("sent_by")),
+        "may_write": custody.may_receive(request.user),
+        "locked": not unlocked,
+        "custody_form": CustodyForm() if held is None else None,
+        "event_form": EventForm(),
+        "can_record_custody": held is None and case.status in ("in_progress", "received"),
+        "can_register": held is not None and case.status in ("received", "registered"),
+        "can_add_event": case.status in ("received", "registered"),
+    }  # fmt: skip
 
 
 @require_GET
-def outcome(request: HttpRequest, number: str) -> HttpResponse:
-    """The case's outcome and the guarantees promised to the man."""
-    return _page(request, _case(request, number))
+def reception(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number)
+    return render(request, "reception/case.html", _overview(request, case))
+
+
+@sensitive_post_parameters()
+@require_POST
+def custody_new(request: HttpRequest, number: str) -> HttpResponse:
+    case = _writer(request, number)
+    form = CustodyForm(request.POST)
+    if form.is_valid():
+        try:
+            custody.record_custody(case, form.cleaned_data, actor=request.user)
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+        except custody.Invalid as invalid:
+            for field, message in invalid.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Custody recorded. The capture card is due in 7 days."))
+            return redirect("reception:case", number=case.number)
+    context = _overview(request, case)
+    context["custody_form"] = form
+    return render(request, "reception/case.html", context, status=400 if form.errors else 200)
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest, number: str) -> HttpResponse:
+    """POW registration: the five Art. 17 items, the rest optional, no coercion confirmed."""
+    case = _writer(request, number)
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            custody.register_pow(case, form.values(), actor=request.user)
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("reception:case", number=case.number)
+        except custody.Invalid as invalid:
+            for field, message in invalid.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Registration saved."))
+            return redirect("reception:case", number=case.number)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reception/register.html", {"case": case, "form": form}, status=status)
+
+
+@sensitive_post_parameters()
+@require_POST
+def event_new(request: HttpRequest, number: str) -> HttpResponse:
+    case = _writer(request, number)
+    form = EventForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            custody.record_event(case, data["kind"], data, actor=request.user)
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+        except custody.Invalid as invalid:
+            for field, message in invalid.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Recorded. A new capture card is due in 7 days."))
+            return redirect("reception:case", number=case.number)
+    context = _overview(request, case)
+    context["event_form"] = form
+    return render(request, "reception/case.html", context, status=400)
 
 
 @require_POST
-def outcome_record(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number)
-    form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return _page(request, case, outcome_form=form, status=400)
+def card_sent(request: HttpRequest, number: str, card_id) -> HttpResponse:
+    case = _writer(request, number)
+    card = get_object_or_404(case.capture_cards, pk=card_id)
     try:
-        outcomes.record_outcome(case, form.cleaned_data["kind"], actor=request.user)
+        custody.mark_card_sent(card, actor=request.user)
     except TransitionRefused as refused:
-        messages.error(request, str(refused.message))
+        messages.error(request, refused.message)
     else:
-        messages.success(request, _("Outcome recorded."))
-    return redirect("reception:outcome", number=case.number)
+        messages.success(request, _("Capture card marked sent."))
+    return redirect("reception:case", number=case.number)
 
 
-@require_POST
-def guarantee_promise(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number)
-    form = GuaranteeForm(request.POST)
-    if not form.is_valid():
-        return _page(request, case, guarantee_form=form, status=400)
-    try:
-        outcomes.promise(case, form.cleaned_data["kind"], actor=request.user)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(request, _("Guarantee added to the tasks."))
-    return redirect("reception:outcome", number=case.number)
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A download that is never kept: no file on disk, no cache."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
-@require_POST
-def guarantee_done(request: HttpRequest, number: str, guarantee_id) -> HttpResponse:
-    case = _case(request, number)
-    try:
-        private = sessions.private_key(request) if case.restricted else None
-    except sessions.Locked:
-        private = None
-    try:
-        outcomes.mark_done(case, guarantee_id, actor=request.user, actor_private=private)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused.message))
-    else:
-        messages.success(request, _("Guarantee marked done."))
-    return redirect("reception:outcome", number=case.number)
+def _sealed_for_export(request: HttpRequest, case):
+    registration = Registration.objects.filter(case=case).select_related("record").first()
+    held = Custody.objects.filter(case=case).select_related("record").first()
+    if registration is None or held is None:
+        return None
+    if not sessions.is_unlocked(request):
+        return None
+    values = custody.read(request, registration)
+    custody_values = custody.read(request, held)
+    if values is None or custody_values is None:
+        return None
+    return values, custody_values
+
+
+@require_GET
+def card_pdf(request: HttpRequest, number: str, card_id) -> HttpResponse:
+    """The capture card (Art. 70, model of Annex IV B) as a PDF, in his language."""
+    case = _writer(request, number)
+    card = get_object_or_404(case.capture_cards.select_related("event__record"), pk=card_id)
+    opened = _sealed_for_export(request, case)
+    if opened is None:
+        messages.error(request, _("Register him first; your keys must open the registration."))
+        return redirect("reception:case", number=case.number)
+    values, custody_values = opened
+    event_values = custody.read(request, card.event) if card.event_id else None
+    data = capturecard.pdf(
+        capturecard.fields(values, custody_values, event_values, card), case.language
+    )
+    audit(
+        "capture_card_printed",
+        actor=request.user,
+        object_type="case",
+        object_id=case.number,
+        reason=card.reason,
+    )
+    return _download(data, "application/pdf", f"capture-card-{case.number}.pdf")
+
+
+@require_GET
+def export(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
+    """The Art. 122 data for the national information bureau, as JSON or CSV (a download,
+    never a file left on disk), audited without personal data."""
+    case = _writer(request, number)
+    if fmt not in bureau.FORMATS:
+        raise Http404
+    opened = _sealed_for_export(request, case)
+    if opened is None:
+        messages.error(request, _("Register him first; your keys must open the registration."))
+        return redirect("reception:case", number=case.number)
+    values, custody_values = opened
+    events = [
+        (event, custody.read(request, event))
+        for event in CustodyEvent.objects.filter(case=case).select_related("record")
+    ]
+    row = bureau.row(case, values, custody_values, events)
+    data, content_type = bureau.render(row, fmt)
+    audit(
+        "bureau_export",
+        actor=request.user,
+        object_type="case",
+        object_id=case.number,
+        format=fmt,
+        fields=len(bureau.FIELDS),
+    )
+    return _download(data, content_type, f"bureau-{case.number}.{fmt}")

@@ -58,6 +58,13 @@ GET = {
     "reception:outcome": "302 404 200 404 404 200 404 404 404",
     # needs CORRIDOR_PORTAL_HOSTS or CORRIDOR_HOTLINE: without, back to the console
     "planning:generic_note": "302 404 404 302 404 404 404 404 404",
+    # reception: the page for whoever holds the case; writing, cards and exports for case
+    # officers (plan_exits); an export before the registration goes back to the page
+    "reception:case": CASE_TEAM,
+    "reception:register": "302 404 200 404 404 404 404 404 404",
+    "reception:card_pdf": "302 404 404 404 404 404 404 404 404",
+    "reception:export_json": "302 404 302 404 404 404 404 404 404",
+    "reception:export_csv": "302 404 302 404 404 404 404 404 404",
 }  # fmt: skip
 # POST-only views: the status of a POST. A case outside the user's scope is "not found".
 POST = {
@@ -84,6 +91,10 @@ POST = {
     "planning:task_create": ("302 404 302 404 404 404 404 404 404", {}),
     "planning:task_hand_off": ("302 404 404 404 404 404 404 404 404", {"unit": "1"}),
     "planning:field_report": ("302 404 404 404 404 404 404 404 404", {"status": "en_route"}),
+    # bad or missing values: the form again with its errors (400), never a 500
+    "reception:custody": ("302 404 400 404 404 404 404 404 404", {}),
+    "reception:event": ("302 404 400 404 404 404 404 404 404", {}),
+    "reception:card_sent": ("302 404 404 404 404 404 404 404 404", {}),
 }  # fmt: skip
 # Not walked here, with the reason: public, or ends the session, or covered elsewhere.
 ELSEWHERE = {

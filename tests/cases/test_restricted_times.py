@@ -156,6 +156,24 @@ def _plan_and_escort(case, programme, officer, approver):
         field.report(task, "aborted", actor=liaison, reason="обстрел")
 
 
+def _receive_and_register(case, officer):
+    """Everything reception dates: custody (once), registration, a later event, a capture
+    card marked sent."""
+    from reception import custody
+    from reception.models import Custody
+    from tests.reception.conftest import custody_values, registration_values
+
+    if not Custody.objects.filter(case=case).exists():
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.IN_PROGRESS)
+        custody.record_custody(case, custody_values(), actor=officer)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.RECEIVED)
+    custody.register_pow(case, registration_values(), actor=officer)
+    custody.record_event(
+        case, "hospital", {"occurred_at": timezone.now(), "place": "госпиталь"}, actor=officer
+    )
+    custody.mark_card_sent(case.capture_cards.filter(sent_at=None).first(), actor=officer)
+
+
 @pytest.fixture
 def second(programme):
     user = programme.staff.make(
@@ -178,6 +196,7 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, st
     case.applicant_key_exists = False
     _work_on(case, programme, first)
     _plan_and_escort(case, programme, officer, first)
+    _receive_and_register(case, officer)
     # Two supervisors restrict it: the rows written so far are cut to their year.
     # Named: both supervisors, so that a later request has an approver who holds the keys
     # (issue 18, point 5); approved by a third who holds the team's key.
@@ -199,6 +218,7 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, st
     case.applicant_key_exists = True
     secret = _work_on(case, programme, first)
     _plan_and_escort(case, programme, unlocked(officer), first)
+    _receive_and_register(case, unlocked(officer))
     records.open(_request(staff, officer), case.records.filter(kind="answers").get())
     third = programme.staff.make("supervisor3", roles=["supervisor"], teams=[])
     restriction.request_access(case, [third], actor=first)
@@ -231,6 +251,10 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, st
         "planning.Instruction",
         "planning.EscortTask",
         "telegram_bot.Delivery",
+        "reception.Custody",
+        "reception.Registration",
+        "reception.CustodyEvent",
+        "reception.CaptureCard",
     } <= walked
     # The other side of each link is dated by the year too.
     for link in apps.get_model("cases", "CaseLink").objects.filter(other=case):

@@ -1,0 +1,86 @@
+"""Staff pages of the outcome and its guarantees (reception/outcomes.py)."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import access
+from cases.states import TransitionRefused
+from reception import outcomes
+from reception.outcome_forms import GuaranteeForm, OutcomeForm
+from vault import sessions
+
+
+def _case(request: HttpRequest, number: str):
+    if not request.user.has_perm(outcomes.CAPABILITY):
+        raise Http404
+    return access.case_for_user(request.user, number)
+
+
+def _page(request, case, outcome_form=None, guarantee_form=None, status=200) -> HttpResponse:
+    return render(
+        request,
+        "reception/outcome.html",
+        {
+            "case": case,
+            "shown": outcomes.shown(request, case),
+            "editable": case.status in outcomes.OPEN_STATES,
+            "outcome_form": outcome_form or OutcomeForm(),
+            "guarantee_form": guarantee_form or GuaranteeForm(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def outcome(request: HttpRequest, number: str) -> HttpResponse:
+    """The case's outcome and the guarantees promised to the man."""
+    return _page(request, _case(request, number))
+
+
+@require_POST
+def outcome_record(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, case, outcome_form=form, status=400)
+    try:
+        outcomes.record_outcome(case, form.cleaned_data["kind"], actor=request.user)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Outcome recorded."))
+    return redirect("reception:outcome", number=case.number)
+
+
+@require_POST
+def guarantee_promise(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number)
+    form = GuaranteeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, case, guarantee_form=form, status=400)
+    try:
+        outcomes.promise(case, form.cleaned_data["kind"], actor=request.user)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Guarantee added to the tasks."))
+    return redirect("reception:outcome", number=case.number)
+
+
+@require_POST
+def guarantee_done(request: HttpRequest, number: str, guarantee_id) -> HttpResponse:
+    case = _case(request, number)
+    try:
+        private = sessions.private_key(request) if case.restricted else None
+    except sessions.Locked:
+        private = None
+    try:
+        outcomes.mark_done(case, guarantee_id, actor=request.user, actor_private=private)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("Guarantee marked done."))
+    return redirect("reception:outcome", number=case.number)

@@ -1,0 +1,77 @@
+"""Capture cards (Art. 70): due seven days after custody and after each later sickness,
+hospital admission or transfer; overdue in the queue when late; marked sent."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from audit.models import Event
+from cases import queues
+from cases.states import TransitionRefused
+from reception import custody
+from reception.models import CaptureCard, CustodyEvent
+from tests.vault.conftest import unlocked
+
+
+def _overdue(user, now):
+    return set(queues.queue(user, "overdue", now=now).values_list("number", flat=True))
+
+
+def test_the_capture_card_is_overdue_after_seven_days(programme, officer, received):
+    card = received.capture_cards.get()
+    taken = received.custody.taken_at
+    assert card.due_at == taken + timedelta(days=7)
+    for role in ("case_officer", "operator", "supervisor"):
+        user = unlocked(programme.users[role])
+        assert received.number not in _overdue(user, taken + timedelta(days=6, hours=23))
+        assert received.number in _overdue(user, taken + timedelta(days=7, minutes=1))
+
+
+def test_a_card_marked_sent_leaves_the_queue(programme, officer, received):
+    card = received.capture_cards.get()
+    late = received.custody.taken_at + timedelta(days=8)
+    custody.mark_card_sent(card, actor=officer)
+    card.refresh_from_db()
+    assert card.sent_at and card.sent_by == officer
+    assert received.number not in _overdue(officer, late)
+    assert Event.objects.get(action="capture_card_sent").detail == {"reason": "capture"}
+    with pytest.raises(TransitionRefused):
+        custody.mark_card_sent(card, actor=officer)
+
+
+@pytest.mark.parametrize("kind", ["sickness", "hospital", "transfer"])
+def test_each_later_event_opens_a_new_capture_card_task(programme, officer, registered, kind):
+    custody.mark_card_sent(registered.capture_cards.get(), actor=officer)
+    when = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    event = custody.record_event(
+        registered,
+        kind,
+        {"occurred_at": when, "place": "госпиталь № 3", "health": "sick", "note": ""},
+        actor=officer,
+    )
+    card = CaptureCard.objects.get(case=registered, sent_at=None)
+    assert card.reason == kind and card.event == event and card.due_at == when + timedelta(days=7)
+    assert registered.number not in _overdue(officer, when + timedelta(days=6))
+    assert registered.number in _overdue(officer, when + timedelta(days=7, seconds=1))
+    assert Event.objects.get(action="custody_event").detail == {"kind": kind}
+    assert "госпиталь".encode() not in bytes(event.record.ciphertext)
+
+
+def test_a_transfer_needs_the_new_place_and_a_past_time(programme, officer, registered):
+    with pytest.raises(custody.Invalid) as invalid:
+        custody.record_event(
+            registered,
+            "transfer",
+            {"occurred_at": timezone.now() + timedelta(days=2), "place": ""},
+            actor=officer,
+        )
+    assert set(invalid.value.errors) == {"occurred_at", "place"}
+    assert not CustodyEvent.objects.filter(case=registered).exists()
+
+
+def test_a_restricted_case_is_not_listed_by_its_year_only_due_date(programme, officer, received):
+    from cases.models import Case
+
+    Case.objects.filter(pk=received.pk).update(restricted=True)
+    assert received.number not in _overdue(officer, timezone.now() + timedelta(days=30))
