@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planning.forms import StaffTimeField
 from reception.custody import COMPULSORY, HEALTH, LABELS, OPTIONAL
-from reception.models import CustodyEvent
+from reception.models import CustodyEvent, Media
 
 _HEALTH = [("", "—"), *HEALTH.items()]
 
@@ -88,3 +88,22 @@ class EventForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ConsentForm(forms.Form):
+    photo = forms.BooleanField(label=_("He consents to photos"), required=False)
+    video = forms.BooleanField(label=_("He consents to video"), required=False)
+    purpose = forms.CharField(
+        label=_("Purpose (for example: identification by his family through the ICRC)"),
+        max_length=500,
+    )
+    statement = forms.CharField(
+        label=_("How and in which language he gave his consent"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MediaForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Media.Kind.choices)
+    file = forms.FileField(label=_("File"), allow_empty_file=False)

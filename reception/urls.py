@@ -24,4 +24,15 @@ urlpatterns = [
     path("cases/<str:number>/cards/<uuid:card_id>/card.pdf", views.card_pdf, name="card_pdf"),
     path("cases/<str:number>/bureau.json", views.export, {"fmt": "json"}, name="export_json"),
     path("cases/<str:number>/bureau.csv", views.export, {"fmt": "csv"}, name="export_csv"),
+    path("cases/<str:number>/consents/", views.consent_new, name="consent"),
+    path(
+        "cases/<str:number>/consents/<uuid:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("cases/<str:number>/media/", views.media_upload, name="media"),
+    path("cases/<str:number>/media/<uuid:media_id>/", views.media_download, name="media_file"),
+    path(
+        "cases/<str:number>/media/<uuid:media_id>/delete/", views.media_delete, name="media_delete"
+    ),
 ]

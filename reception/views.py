@@ -1,19 +1,21 @@
 from datetime import datetime
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.uploadhandler import MemoryFileUploadHandler
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.log import record as audit
 from cases import access
 from cases.states import TransitionRefused
-from reception import bureau, capturecard, custody
-from reception.forms import CustodyForm, EventForm, RegistrationForm
-from reception.models import Custody, CustodyEvent, Registration
-from vault import sessions
+from reception import bureau, capturecard, custody, media
+from reception.forms import ConsentForm, CustodyForm, EventForm, MediaForm, RegistrationForm
+from reception.models import Custody, CustodyEvent, Media, MediaConsent, Registration
+from vault import attachments, records, sessions
 
 
 def _case(request: HttpRequest, number: str):
@@ -67,7 +69,22 @@ def _overview(request: HttpRequest, case) -> dict:
         "can_record_custody": held is None and case.status in ("in_progress", "received"),
         "can_register": held is not None and case.status in ("received", "registered"),
         "can_add_event": case.status in ("received", "registered"),
+        **_media_context(request, case, unlocked),
     }  # fmt: skip
+
+
+def _media_context(request: HttpRequest, case, unlocked: bool) -> dict:
+    consents = []
+    for consent in MediaConsent.objects.filter(case=case).select_related("record"):
+        values = custody.read(request, consent) if unlocked else None
+        consents.append({"consent": consent, "values": values})
+    return {
+        "consents": consents,
+        "media": list(Media.objects.filter(case=case).select_related("uploaded_by")),
+        "consent_form": ConsentForm(),
+        "media_form": MediaForm(),
+        "can_add_media": case.status in media.STATES,
+    }
 
 
 @require_GET
@@ -228,3 +245,132 @@ def export(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
         fields=len(bureau.FIELDS),
     )
     return _download(data, content_type, f"bureau-{case.number}.{fmt}")
+
+
+# --- Art. 13: consent, then sealed media; downloads only, never published --------------------
+
+
+@sensitive_post_parameters()
+@require_POST
+def consent_new(request: HttpRequest, number: str) -> HttpResponse:
+    case = _writer(request, number)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            media.record_consent(case, form.cleaned_data, actor=request.user)
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+        except custody.Invalid as invalid:
+            for field, message in invalid.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return redirect("reception:case", number=case.number)
+    context = _overview(request, case)
+    context["consent_form"] = form
+    return render(request, "reception/case.html", context, status=400)
+
+
+@require_POST
+def consent_withdraw(request: HttpRequest, number: str, consent_id) -> HttpResponse:
+    case = _writer(request, number)
+    consent = get_object_or_404(case.media_consents, pk=consent_id)
+    try:
+        media.withdraw_consent(consent, actor=request.user)
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Consent withdrawn: no more photos or videos under it."))
+    return redirect("reception:case", number=case.number)
+
+
+class _SealedUpload(MemoryFileUploadHandler):
+    """Uploads stay in memory until sealed: no plaintext temporary file on disk. Larger than
+    media.MAX_BYTES (plus room for the form), the file is not taken at all."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated = content_length <= media.MAX_BYTES + 64 * 1024
+
+
+@csrf_exempt  # the upload handlers must be set before CSRF reads the body; checked below
+@require_POST
+def media_upload(request: HttpRequest, number: str) -> HttpResponse:
+    request.upload_handlers = [_SealedUpload(request)]
+    return _media_upload(request, number)
+
+
+@csrf_protect
+def _media_upload(request: HttpRequest, number: str) -> HttpResponse:
+    case = _writer(request, number)
+    form = MediaForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            media.add_media(
+                case, form.cleaned_data["file"], kind=form.cleaned_data["kind"], actor=request.user
+            )
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("reception:case", number=case.number)
+        except custody.Invalid as invalid:
+            for field, message in invalid.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Sealed. It is never published."))
+            return redirect("reception:case", number=case.number)
+    elif "file" in form.errors and request.POST.get("kind"):
+        form.errors["file"] = form.error_class([_("Choose a file of at most 32 MB.")])
+    context = _overview(request, case)
+    context["media_form"] = form
+    return render(request, "reception/case.html", context, status=400)
+
+
+def _opened_media(request: HttpRequest, number: str, media_id):
+    case = _writer(request, number)
+    item = get_object_or_404(case.media.select_related("record"), pk=media_id)
+    if item.record is None or not sessions.is_unlocked(request):
+        raise Http404
+    try:
+        return case, item, records.open(request, item.record)
+    except records.NoAccess:
+        raise Http404 from None
+
+
+@require_GET
+def media_download(request: HttpRequest, number: str, media_id) -> HttpResponse:
+    """A staff download of one medium, audited; never inline, never cached."""
+    case, item, values = _opened_media(request, number, media_id)
+    audit(
+        "media_downloaded",
+        actor=request.user,
+        object_type="case",
+        object_id=case.number,
+        kind=item.kind,
+    )
+    try:
+        chunks = attachments.read_file(values)
+        first = next(chunks)
+    except attachments.BrokenFile:
+        messages.error(request, _("The file is missing or damaged."))
+        return redirect("reception:case", number=case.number)
+
+    def stream():
+        yield first
+        yield from chunks
+
+    response = StreamingHttpResponse(stream(), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{item.kind}-{item.pk}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def media_delete(request: HttpRequest, number: str, media_id) -> HttpResponse:
+    case, item, values = _opened_media(request, number, media_id)
+    try:
+        media.delete_media(item, actor=request.user, values=values)
+    except TransitionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Deleted: the file and its keys are destroyed."))
+    return redirect("reception:case", number=case.number)

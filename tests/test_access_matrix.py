@@ -65,6 +65,7 @@ GET = {
     "reception:card_pdf": "302 404 404 404 404 404 404 404 404",
     "reception:export_json": "302 404 302 404 404 404 404 404 404",
     "reception:export_csv": "302 404 302 404 404 404 404 404 404",
+    "reception:media_file": "302 404 404 404 404 404 404 404 404",
 }  # fmt: skip
 # POST-only views: the status of a POST. A case outside the user's scope is "not found".
 POST = {
@@ -95,6 +96,10 @@ POST = {
     "reception:custody": ("302 404 400 404 404 404 404 404 404", {}),
     "reception:event": ("302 404 400 404 404 404 404 404 404", {}),
     "reception:card_sent": ("302 404 404 404 404 404 404 404 404", {}),
+    "reception:consent": ("302 404 400 404 404 404 404 404 404", {}),
+    "reception:consent_withdraw": ("302 404 404 404 404 404 404 404 404", {}),
+    "reception:media": ("302 404 400 404 404 404 404 404 404", {"kind": "photo"}),
+    "reception:media_delete": ("302 404 404 404 404 404 404 404 404", {}),
 }  # fmt: skip
 # Not walked here, with the reason: public, or ends the session, or covered elsewhere.
 ELSEWHERE = {

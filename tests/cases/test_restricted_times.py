@@ -172,6 +172,20 @@ def _receive_and_register(case, officer):
         case, "hospital", {"occurred_at": timezone.now(), "place": "госпиталь"}, actor=officer
     )
     custody.mark_card_sent(case.capture_cards.filter(sent_at=None).first(), actor=officer)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reception import media
+
+    consent = media.record_consent(
+        case, {"photo": True, "purpose": "МККК", "statement": "устно"}, actor=officer
+    )
+    media.add_media(
+        case,
+        SimpleUploadedFile("f.jpg", b"jpeg", content_type="image/jpeg"),
+        kind="photo",
+        actor=officer,
+    )
+    media.withdraw_consent(consent, actor=officer)
 
 
 @pytest.fixture
@@ -184,7 +198,11 @@ def second(programme):
     return unlocked(user)  # what his session's keys open (issue 18, point 5)
 
 
-def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, staff, monkeypatch):
+def test_a_restricted_case_keeps_no_true_time_in_any_table(
+    programme, second, staff, monkeypatch, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path)  # the sealed photo's file
+
     async def sent_to_telegram(chat_id, text):
         return 7  # Telegram's message id; nothing leaves the machine
 
@@ -255,6 +273,8 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(programme, second, st
         "reception.Registration",
         "reception.CustodyEvent",
         "reception.CaptureCard",
+        "reception.MediaConsent",
+        "reception.Media",
     } <= walked
     # The other side of each link is dated by the year too.
     for link in apps.get_model("cases", "CaseLink").objects.filter(other=case):

@@ -10,6 +10,13 @@ from vault import records
 from vault.policy import IDENTITY
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test's sealed files in its own folder, never the checkout's var/."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
 def custody_values(**changes) -> dict:
     values = {
         "taken_at": timezone.now().replace(microsecond=0) - timedelta(hours=2),
