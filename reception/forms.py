@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from planning.forms import StaffTimeField
 from reception.custody import COMPULSORY, HEALTH, LABELS, OPTIONAL
-from reception.models import CustodyEvent, Media
+from reception.models import CustodyEvent, Enquiry, Media
 
 _HEALTH = [("", "—"), *HEALTH.items()]
 
@@ -107,3 +107,30 @@ class ConsentForm(forms.Form):
 class MediaForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Media.Kind.choices)
     file = forms.FileField(label=_("File"), allow_empty_file=False)
+
+
+class EnquiryForm(forms.Form):
+    requester_name = forms.CharField(label=_("Who asks (name)"), max_length=200)
+    relation = forms.CharField(label=_("Relation to the missing person"), max_length=100)
+    requester_contact = forms.CharField(
+        label=_("How to reach him or her"), max_length=200, required=False
+    )
+    surname = forms.CharField(label=_("Surname of the missing person"), max_length=120)
+    first_names = forms.CharField(label=_("His first names"), max_length=200)
+    date_of_birth = forms.DateField(
+        label=_("His date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Give a date.")},
+    )
+    service_number = forms.CharField(label=_("His service number"), max_length=60, required=False)
+    marks = forms.CharField(
+        label=_("Distinguishing marks (tattoos, scars)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(label=_("Answer (a status only)"), choices=Enquiry.Answer.choices)

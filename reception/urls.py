@@ -35,4 +35,6 @@ urlpatterns = [
     path(
         "cases/<str:number>/media/<uuid:media_id>/delete/", views.media_delete, name="media_delete"
     ),
+    path("enquiries/<str:number>/", views.enquiry_list, name="enquiries"),
+    path("enquiries/<str:number>/<uuid:enquiry_id>/", views.enquiry_detail, name="enquiry"),
 ]

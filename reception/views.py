@@ -12,8 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.log import record as audit
 from cases import access
 from cases.states import TransitionRefused
-from reception import bureau, capturecard, custody, media
-from reception.forms import ConsentForm, CustodyForm, EventForm, MediaForm, RegistrationForm
+from reception import bureau, capturecard, custody, enquiries, media
+from reception.forms import (
+    AnswerForm,
+    ConsentForm,
+    CustodyForm,
+    EnquiryForm,
+    EventForm,
+    MediaForm,
+    RegistrationForm,
+)
 from reception.models import Custody, CustodyEvent, Media, MediaConsent, Registration
 from vault import attachments, records, sessions
 
@@ -374,3 +382,83 @@ def media_delete(request: HttpRequest, number: str, media_id) -> HttpResponse:
     else:
         messages.success(request, _("Deleted: the file and its keys are destroyed."))
     return redirect("reception:case", number=case.number)
+
+
+# --- relatives' enquiries ("I want to find") ------------------------------------------------
+
+
+def _enquirer(request: HttpRequest, number: str):
+    if not enquiries.may_enquire(request.user):
+        raise Http404
+    return _case(request, number)
+
+
+def _opener(request: HttpRequest):
+    def opener(record):
+        return records.open(request, record)
+
+    return opener
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def enquiry_list(request: HttpRequest, number: str) -> HttpResponse:
+    """The enquiries recorded on this contact's case, and a form for a new one."""
+    case = _enquirer(request, number)
+    form = EnquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = enquiries.record_enquiry(case, form.cleaned_data, actor=request.user)
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+        except custody.Invalid as invalid:
+            for field, message in invalid.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Enquiry recorded."))
+            return redirect("reception:enquiry", number=case.number, enquiry_id=made.pk)
+    unlocked = sessions.is_unlocked(request)
+    rows = [
+        {"enquiry": e, "values": custody.read(request, e) if unlocked else None}
+        for e in case.enquiries.select_related("record", "answered_by")
+    ]
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reception/enquiries.html",
+        {"case": case, "rows": rows, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enquiry_detail(request: HttpRequest, number: str, enquiry_id) -> HttpResponse:
+    """One enquiry: the sought person, the registered prisoners that match as far as the
+    user may know, and the status-only answer."""
+    case = _enquirer(request, number)
+    enquiry = get_object_or_404(case.enquiries.select_related("record"), pk=enquiry_id)
+    if not sessions.is_unlocked(request):
+        raise Http404
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enquiries.answer_enquiry(
+                enquiry, form.cleaned_data["answer"], actor=request.user, opener=_opener(request)
+            )
+        except TransitionRefused as refused:
+            messages.error(request, refused.message)
+        except custody.Invalid as invalid:
+            for message in invalid.errors.values():
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Answer recorded."))
+        return redirect("reception:enquiry", number=case.number, enquiry_id=enquiry.pk)
+    values = custody.read(request, enquiry)
+    found = (
+        enquiries.matches(request.user, _opener(request), values, exclude=case) if values else None
+    )
+    return render(
+        request,
+        "reception/enquiry.html",
+        {"case": case, "enquiry": enquiry, "values": values, "found": found, "form": form},
+    )

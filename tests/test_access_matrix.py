@@ -66,6 +66,9 @@ GET = {
     "reception:export_json": "302 404 302 404 404 404 404 404 404",
     "reception:export_csv": "302 404 302 404 404 404 404 404 404",
     "reception:media_file": "302 404 404 404 404 404 404 404 404",
+    # relatives' enquiries: hotline staff (record_intake) on a case they hold
+    "reception:enquiries": CASE_TEAM,
+    "reception:enquiry": "302 404 404 404 404 404 404 404 404",
 }  # fmt: skip
 # POST-only views: the status of a POST. A case outside the user's scope is "not found".
 POST = {

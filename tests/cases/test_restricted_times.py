@@ -186,6 +186,15 @@ def _receive_and_register(case, officer):
         actor=officer,
     )
     media.withdraw_consent(consent, actor=officer)
+    from reception import enquiries
+
+    asked = enquiries.record_enquiry(
+        case,
+        {"requester_name": "мать", "relation": "мать", "surname": "Сидоренко",
+         "first_names": "Иван", "service_number": "АБ-123456"},
+        actor=officer,
+    )  # fmt: skip
+    enquiries.answer_enquiry(asked, "no_record", actor=officer, opener=None)
 
 
 @pytest.fixture
@@ -275,6 +284,7 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(
         "reception.CaptureCard",
         "reception.MediaConsent",
         "reception.Media",
+        "reception.Enquiry",
     } <= walked
     # The other side of each link is dated by the year too.
     for link in apps.get_model("cases", "CaseLink").objects.filter(other=case):

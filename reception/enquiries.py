@@ -1,0 +1,192 @@
+"""Relatives' enquiries (the reference programme's "I want to find"): a relative asks whether a
+missing soldier is held.
+
+    record_enquiry(case, values, actor=...)              -> Enquiry   (sealed; audited)
+    matches(user, opener, sought)                        -> Matches   (no existence oracle)
+    answer_enquiry(enquiry, answer, actor=..., opener=)  -> Enquiry   (status only; audited)
+
+The enquiry is recorded on the case of the relative's own contact (his call or application),
+which the staff member holds: the requester and the sought person are sealed there (identity
+compartment). The sought person is matched through the blind indexes the POW registration
+fills (name with date of birth, service number) against registered prisoners, and every
+candidate is confirmed by decrypting its registration with the staff member's own keys.
+
+No existence oracle (cases/links.py): of a candidate the staff member does not hold he learns
+at most "possible match outside your teams: ask a supervisor", and of a restricted case he
+does not hold, nothing. The answer is a status only (no record, registered, transferred):
+"registered" and "transferred" need a confirmed match that he holds, so nobody can answer
+from a bare blind-index candidate.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.log import record as audit
+from cases.access import holds
+from cases.links import possible_match_elsewhere
+from cases.models import Case
+from cases.states import NO_KEYS, TransitionRefused
+from reception.custody import Invalid
+from reception.models import CustodyEvent, Enquiry, Registration
+from vault import blind, records
+from vault.policy import IDENTITY
+from vault.records import clear_time
+
+CAPABILITY = "accounts.record_intake"
+REQUESTER = ("requester_name", "relation", "requester_contact")
+SOUGHT = ("surname", "first_names", "date_of_birth", "service_number", "marks")
+
+
+def may_enquire(user) -> bool:
+    return user.has_perm(CAPABILITY)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _guard(case: Case, actor) -> None:
+    if not may_enquire(actor):
+        raise TransitionRefused(_("Enquiries are recorded by hotline staff."))
+    if not holds(actor, case):
+        raise TransitionRefused(NO_KEYS)
+
+
+@transaction.atomic
+def record_enquiry(case: Case, values: dict, *, actor) -> Enquiry:
+    """Record a relative's enquiry on the case of his own contact."""
+    _guard(case, actor)
+    errors = {}
+    for name in ("requester_name", "relation", "surname", "first_names"):
+        if _blank(values.get(name)):
+            errors[name] = _("This is required.")
+    if values.get("date_of_birth") is None and _blank(values.get("service_number")):
+        errors["date_of_birth"] = _(
+            "Give his date of birth or his service number: without one nothing can match."
+        )
+    if errors:
+        raise Invalid(errors)
+    sealed = {n: str(values.get(n) or "").strip() for n in (*REQUESTER, *SOUGHT)}
+    born = values.get("date_of_birth")
+    sealed["date_of_birth"] = born.isoformat() if isinstance(born, date) else ""
+    record = records.seal(case, IDENTITY, sealed, kind="enquiry", actor=actor)
+    enquiry = Enquiry.objects.create(
+        case=case, record=record, created_by=actor, created_at=clear_time(case)
+    )
+    audit("enquiry_recorded", actor=actor, object_type="case", object_id=case.number)
+    return enquiry
+
+
+@dataclass
+class Matches:
+    """Registered prisoners the staff member holds whose registration his keys confirm, each
+    with the status it suggests; and whether a candidate lies among unrestricted cases he does
+    not hold (never which, never how many; restricted ones never count)."""
+
+    confirmed: list = field(default_factory=list)  # [(case, "registered" | "transferred")]
+    elsewhere: bool = False
+
+
+def _candidates(sought: dict) -> set:
+    found = set()
+    name = f"{sought.get('first_names', '')} {sought.get('surname', '')}"
+    pairs = [("service_number", sought.get("service_number"))]
+    if sought.get("date_of_birth"):
+        pairs.append(("name_dob", {"name": name, "dob": sought["date_of_birth"]}))
+    for index, value in pairs:
+        if not isinstance(value, dict) and _blank(value):
+            continue
+        try:
+            found.update(blind.candidates(index, value))
+        except blind.NotIndexable:
+            continue
+    return found
+
+
+def _same(sought: dict, registered: dict) -> bool:
+    """Confirm a candidate: the same name and date of birth, or the same service number."""
+
+    def fold(text):
+        try:
+            return blind.fold_name(text)
+        except blind.NotIndexable:
+            return None
+
+    def number(text):
+        try:
+            return blind.normalise_service_number(text)
+        except blind.NotIndexable:
+            return None
+
+    wanted = number(sought.get("service_number") or "")
+    if wanted and wanted == number(registered.get("service_number") or ""):
+        return True
+    name = fold(f"{sought.get('first_names', '')} {sought.get('surname', '')}")
+    held = fold(f"{registered.get('first_names', '')} {registered.get('surname', '')}")
+    born = sought.get("date_of_birth")
+    return (
+        bool(born) and name is not None and name == held and born == registered.get("date_of_birth")
+    )
+
+
+def matches(user, opener, sought: dict, *, exclude: Case | None = None) -> Matches:
+    """The registered prisoners matching ``sought`` as ``user`` may learn of them. ``opener``
+    decrypts a record with his keys (and audits it) or raises records.NoAccess."""
+    ids = _candidates(sought) - ({exclude.pk} if exclude else set())
+    registered = {
+        r.case_id: r
+        for r in Registration.objects.filter(case_id__in=ids, record__isnull=False).select_related(
+            "case", "record"
+        )
+    }
+    result = Matches()
+    outside = []
+    for case_id, registration in registered.items():
+        case = registration.case
+        if not holds(user, case):
+            outside.append(case_id)
+            continue
+        try:
+            values = opener(registration.record)
+        except records.NoAccess:
+            continue
+        if _same(sought, values):
+            moved = CustodyEvent.objects.filter(case=case, kind=CustodyEvent.Kind.TRANSFER).exists()
+            result.confirmed.append((case, "transferred" if moved else "registered"))
+    # Restricted cases he does not hold never light this up (cases/links.py).
+    result.elsewhere = possible_match_elsewhere(user, outside)
+    return result
+
+
+@transaction.atomic
+def answer_enquiry(enquiry: Enquiry, answer: str, *, actor, opener) -> Enquiry:
+    """Write the status-only answer. "registered" or "transferred" needs a match he holds and
+    his keys confirm, suggesting that status; "no record" is always possible."""
+    _guard(enquiry.case, actor)
+    if answer not in Enquiry.Answer.values:
+        raise Invalid({"answer": _("Choose an answer.")})
+    if answer != Enquiry.Answer.NO_RECORD:
+        try:
+            sought = opener(enquiry.record)
+        except records.NoAccess:
+            raise TransitionRefused(_("Your keys do not open this enquiry.")) from None
+        found = matches(actor, opener, sought, exclude=enquiry.case)
+        if answer not in {status for _case, status in found.confirmed}:
+            raise TransitionRefused(
+                _("This answer needs a registered prisoner that you hold and that matches.")
+            )
+    enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
+    enquiry.answer, enquiry.answered_by = answer, actor
+    enquiry.answered_at = clear_time(enquiry.case)
+    enquiry.save(update_fields=["answer", "answered_by", "answered_at"])
+    audit(
+        "enquiry_answered",
+        actor=actor,
+        object_type="case",
+        object_id=enquiry.case.number,
+        answer=answer,
+    )
+    return enquiry

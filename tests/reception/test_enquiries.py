@@ -1,0 +1,173 @@
+"""Relatives' enquiries: the requester and the sought person sealed on the relative's own
+case, matched by blind index against registered prisoners, confirmed with the staff member's
+keys; no existence oracle; the answer a status only, written by staff, audited."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Team
+from audit.models import Event
+from cases.models import Case
+from cases.states import TransitionRefused
+from reception import custody, enquiries
+from reception.models import Enquiry
+from tests.reception.conftest import custody_values, registration_values
+from tests.vault.conftest import make_case, private_of, unlocked
+from vault import records
+from vault import teams as team_keys
+from vault.policy import IDENTITY
+
+
+def _opener(user):
+    def opener(record):
+        return records.decrypt(record, records.data_key(user, private_of(user), record))
+
+    return opener
+
+
+SOUGHT = {
+    "requester_name": "Мария Сидоренко",
+    "relation": "мать",
+    "requester_contact": "+7 900 000 00 00",
+    "surname": "Sidorenko",
+    "first_names": "Ivan Petrovich",
+    "date_of_birth": date(1994, 3, 17),
+    "service_number": "",
+    "marks": "шрам на левой руке",
+}
+
+
+@pytest.fixture
+def operator(programme):
+    return unlocked(programme.users["operator"])
+
+
+@pytest.fixture
+def relative(programme):
+    """The mother's own call: a hotline case of the intake team."""
+    return make_case(programme.teams["intake"], channel=Case.Channel.HOTLINE)
+
+
+def _elsewhere(programme, staff):
+    """A registered prisoner in a team the operator does not hold."""
+    other = Team.objects.create(name="Intake B", kind=Team.Kind.INTAKE)
+    officer = staff.make("officer_b", roles=["case_officer"], teams=[other])
+    team_keys.create_first_key(other, holders=[officer])
+    officer = unlocked(officer)
+    case = make_case(other, status=Case.Status.IN_PROGRESS)
+    custody.record_custody(case, custody_values(), actor=officer)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.RECEIVED)
+    custody.register_pow(case, registration_values(), actor=officer)
+    return case
+
+
+def test_an_enquiry_is_sealed_and_finds_the_registered_prisoner_across_spellings(
+    programme, operator, relative, registered
+):
+    enquiry = enquiries.record_enquiry(relative, SOUGHT, actor=operator)
+    assert enquiry.record.compartment == IDENTITY and enquiry.record.case == relative
+    assert "Мария".encode() not in bytes(enquiry.record.ciphertext)
+    assert Event.objects.get(action="enquiry_recorded").detail == {}
+    sought = _opener(operator)(enquiry.record)
+    found = enquiries.matches(operator, _opener(operator), sought, exclude=relative)
+    assert found.confirmed == [(registered, "registered")] and not found.elsewhere
+
+
+def test_the_service_number_alone_matches(programme, operator, relative, registered):
+    sought = {**SOUGHT, "date_of_birth": None, "service_number": "ab123456", "surname": "X"}
+    enquiry = enquiries.record_enquiry(relative, sought, actor=operator)
+    values = _opener(operator)(enquiry.record)
+    found = enquiries.matches(operator, _opener(operator), values, exclude=relative)
+    assert [c for c, _s in found.confirmed] == [registered]
+
+
+def test_a_different_date_of_birth_is_no_match(programme, operator, relative, registered):
+    values = {**SOUGHT, "date_of_birth": "1994-03-18"}
+    found = enquiries.matches(operator, _opener(operator), values, exclude=relative)
+    assert found.confirmed == [] and not found.elsewhere
+
+
+def test_a_match_outside_his_teams_is_only_ask_a_supervisor(programme, staff, operator, relative):
+    elsewhere = _elsewhere(programme, staff)
+    values = {**SOUGHT, "date_of_birth": "1994-03-17"}
+    found = enquiries.matches(operator, _opener(operator), values, exclude=relative)
+    assert found.confirmed == [] and found.elsewhere
+    # A restricted prisoner he does not hold does not even light that up.
+    Case.objects.filter(pk=elsewhere.pk).update(restricted=True)
+    found = enquiries.matches(operator, _opener(operator), values, exclude=relative)
+    assert found.confirmed == [] and not found.elsewhere
+
+
+def test_the_page_shows_no_number_of_a_case_outside_his_teams(programme, staff, relative):
+    elsewhere = _elsewhere(programme, staff)
+    operator = unlocked(programme.users["operator"])
+    enquiry = enquiries.record_enquiry(relative, SOUGHT, actor=operator)
+    client = programme.staff.client(operator)
+    client.cookies["corridor_language"] = "en"
+    page = client.get(f"/reception/enquiries/{relative.number}/{enquiry.pk}/").content.decode()
+    assert "Possible match outside your teams: ask a supervisor." in page
+    assert elsewhere.number not in page
+    Case.objects.filter(pk=elsewhere.pk).update(restricted=True)
+    page = client.get(f"/reception/enquiries/{relative.number}/{enquiry.pk}/").content.decode()
+    assert "Possible match outside your teams" not in page and elsewhere.number not in page
+
+
+def test_registered_is_answered_only_with_a_confirmed_match(programme, staff, operator, relative):
+    _elsewhere(programme, staff)  # matches, but outside his teams
+    enquiry = enquiries.record_enquiry(relative, SOUGHT, actor=operator)
+    with pytest.raises(TransitionRefused):
+        enquiries.answer_enquiry(enquiry, "registered", actor=operator, opener=_opener(operator))
+    enquiries.answer_enquiry(enquiry, "no_record", actor=operator, opener=_opener(operator))
+    enquiry.refresh_from_db()
+    assert enquiry.answer == "no_record" and enquiry.answered_by == operator
+    assert Event.objects.get(action="enquiry_answered").detail == {"answer": "no_record"}
+
+
+def test_a_transfer_makes_the_answer_transferred(
+    programme, officer, operator, relative, registered
+):
+    custody.record_event(
+        registered,
+        "transfer",
+        {"occurred_at": timezone.now() - timedelta(hours=1), "place": "лагерь № 2"},
+        actor=officer,
+    )
+    enquiry = enquiries.record_enquiry(relative, SOUGHT, actor=operator)
+    with pytest.raises(TransitionRefused):
+        enquiries.answer_enquiry(enquiry, "registered", actor=operator, opener=_opener(operator))
+    enquiries.answer_enquiry(enquiry, "transferred", actor=operator, opener=_opener(operator))
+    assert Enquiry.objects.get(pk=enquiry.pk).answer == "transferred"
+
+
+def test_an_enquiry_needs_a_date_of_birth_or_a_service_number(programme, operator, relative):
+    with pytest.raises(custody.Invalid) as invalid:
+        enquiries.record_enquiry(
+            relative, {**SOUGHT, "date_of_birth": None, "service_number": " "}, actor=operator
+        )
+    assert "date_of_birth" in invalid.value.errors
+
+
+@pytest.mark.parametrize("role", ["field_liaison", "finance_officer", "outsider"])
+def test_only_hotline_staff_holding_the_case_record_enquiries(programme, relative, role):
+    with pytest.raises(TransitionRefused):
+        enquiries.record_enquiry(relative, SOUGHT, actor=unlocked(programme.users[role]))
+
+
+def test_the_enquiry_page_records_and_answers(programme, operator, relative, registered):
+    client = programme.staff.client(operator)
+    client.cookies["corridor_language"] = "en"
+    url = f"/reception/enquiries/{relative.number}/"
+    response = client.post(url, {"requester_name": "Мария", "relation": "мать"})
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    response = client.post(
+        url,
+        {"requester_name": "Мария", "relation": "мать", "surname": "Сидоренко",
+         "first_names": "Иван Петрович", "date_of_birth": "1994-03-17"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert registered.number in page and "Registered as a prisoner of war" in page
+    client.post(response["Location"], {"answer": "registered"})
+    assert Enquiry.objects.get().answer == "registered"
