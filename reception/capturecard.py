@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 from planning.dropnote import FONT_DIR
 from reception.custody import HEALTH
@@ -89,23 +90,32 @@ def pdf(values: dict, language: str) -> bytes:
     doc.add_page()
     width = A5[0] - 2 * MARGIN
     doc.set_font("DejaVu", "B", 13)
-    doc.multi_cell(width, 6.5, title, align="C")
+    doc.multi_cell(width, 6.5, title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if english_title != title:
         doc.set_font("DejaVu", "", 9)
-        doc.multi_cell(width, 4.5, english_title, align="C")
+        doc.multi_cell(width, 4.5, english_title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     doc.ln(3)
     for number, (key, label, value) in enumerate(rows, start=1):
         doc.set_font("DejaVu", "", 7.5)
         caption = f"{number}. {label}"
         if english[key] != label:
             caption += f" / {english[key]}"
-        doc.multi_cell(width, 3.8, caption, align="L")
+        doc.multi_cell(width, 3.8, caption, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         doc.set_font("DejaVu", "B", 10.5)
-        doc.multi_cell(width, 5.5, value or " ", border="B", align="L")
+        doc.multi_cell(
+            width, 5.5, value or " ", border="B", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         doc.ln(1.2)
     doc.ln(2)
     doc.set_font("DejaVu", "", 8)
-    doc.multi_cell(width, 4, note, align="L")
+    doc.multi_cell(width, 4, note, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     doc.ln(6)
-    doc.multi_cell(width, 5, f"{sign}: ______________________________", align="L")
+    doc.multi_cell(
+        width,
+        5,
+        f"{sign}: ______________________________",
+        align="L",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     return bytes(doc.output())

@@ -52,6 +52,11 @@ def test_the_capture_card_pdf_carries_the_model_cards_items(programme, registere
     for font in fonts:
         descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         assert "/FontFile2" in descriptor  # embedded
+    # Every value is printed on the card, not past its right edge (seen with gs/pdftoppm once).
+    page = PdfReader(io.BytesIO(response.content)).pages[0]
+    width, xs = float(page.mediabox.width), []
+    page.extract_text(visitor_text=lambda t, cm, tm, fd, fs: t.strip() and xs.append(tm[4]))
+    assert xs and max(xs) < width * 0.8
     assert _files() == before
     event = Event.objects.get(action="capture_card_printed")
     assert event.detail == {"reason": "capture"}
