@@ -13,6 +13,7 @@ from cases import access, queues, states, workflow
 from cases.links import shown_links
 from cases.pages import page_of
 from intake import questionnaire
+from reception.models import records_shown_elsewhere
 from vault import records, sessions
 from vault.policy import PLAN, POLICY
 
@@ -50,6 +51,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             (records.AUDIT_KEY, "plan", "instruction") if name == PLAN else (records.AUDIT_KEY,)
         )
         listed = case.records.filter(compartment=name).exclude(kind__in=hidden)
+        # Custody, registration, media, enquiries: on the reception pages (reception/models.py).
+        listed = listed.exclude(pk__in=records_shown_elsewhere(case))
         for record in listed.order_by("created_at"):
             # Restricted: the plain column holds the year; a message's true time is sealed.
             entry = {"record": record, "kind": KINDS.get(record.kind, record.kind), "at": None}

@@ -264,3 +264,21 @@ class Enquiry(models.Model):
 
     def __str__(self) -> str:
         return f"enquiry {self.pk}"
+
+
+# Kinds of the vault records these rows point at. The reception pages show them (a medium
+# only as a download); the case page passes over them, so that no page shows an attachment's
+# file key and a medium is opened only through its audited download.
+RECORD_KINDS = ("custody", "registration", "custody_event", "media_consent", "enquiry")
+
+
+def records_shown_elsewhere(case):
+    """Ids of the case's records that only the reception pages show."""
+    from django.db.models import Q
+
+    from vault.models import Record
+
+    return Record.objects.filter(
+        Q(kind__in=RECORD_KINDS) | Q(pk__in=Media.objects.filter(case=case).values("record_id")),
+        case=case,
+    ).values("pk")

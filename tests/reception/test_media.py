@@ -152,3 +152,18 @@ def test_deleting_a_photo_destroys_file_record_and_keys(programme, officer, rece
     stored = Path(settings.MEDIA_ROOT) / "vault" / values["file"]
     media.delete_media(item, actor=officer, values=values)
     assert not stored.exists() and not records.Record.objects.filter(pk=item.record_id).exists()
+
+
+def test_the_case_page_shows_no_file_key_and_no_reception_record(programme, officer, received):
+    _consent(received, officer)
+    item = media.add_media(received, _photo(), kind="photo", actor=officer)
+    values = records.decrypt(
+        item.record, records.data_key(officer, private_of(officer), item.record)
+    )
+    for role in ("operator", "case_officer"):
+        unlocked(programme.users[role])
+        page = programme.staff.client(programme.users[role]).get(f"/cases/{received.number}/")
+        text = page.content.decode()
+        assert values["key"] not in text and values["file"] not in text and "lice.jpg" not in text
+        assert "R-0042" not in text  # the custody record is shown on the reception page
+        assert "Иван Сидоренко" in text  # the questionnaire answers still are
