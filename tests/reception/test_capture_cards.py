@@ -75,3 +75,34 @@ def test_a_restricted_case_is_not_listed_by_its_year_only_due_date(programme, of
 
     Case.objects.filter(pk=received.pk).update(restricted=True)
     assert received.number not in _overdue(officer, timezone.now() + timedelta(days=30))
+
+
+def test_a_handover_without_a_custody_record_is_overdue_after_seven_days(programme, under_way):
+    """The field unit's "handed over" moves the case to received without a custody record
+    (the unit holds no identity key); the capture card's week runs all the same."""
+    from cases.models import Case
+    from planning.models import EscortTask
+
+    handed = timezone.now() - timedelta(hours=1)
+    EscortTask.objects.create(
+        case=under_way,
+        field_unit=programme.teams["field"],
+        plan_version=1,
+        status=EscortTask.Status.HANDED_OVER,
+        last_report_at=handed,
+    )
+    Case.objects.filter(pk=under_way.pk).update(status=Case.Status.RECEIVED)
+    officer = unlocked(programme.users["case_officer"])
+    assert under_way.number not in _overdue(officer, handed + timedelta(days=6))
+    assert under_way.number in _overdue(officer, handed + timedelta(days=7, minutes=1))
+    custody.record_custody(
+        under_way, {**_values(), "taken_at": handed}, actor=officer, now=handed + timedelta(days=8)
+    )
+    custody.mark_card_sent(under_way.capture_cards.get(), actor=officer)
+    assert under_way.number not in _overdue(officer, handed + timedelta(days=8))
+
+
+def _values():
+    from tests.reception.conftest import custody_values
+
+    return custody_values()
