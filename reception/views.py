@@ -127,7 +127,12 @@ def custody_new(request: HttpRequest, number: str) -> HttpResponse:
 def register(request: HttpRequest, number: str) -> HttpResponse:
     """POW registration: the five Art. 17 items, the rest optional, no coercion confirmed."""
     case = _writer(request, number)
-    form = RegistrationForm(request.POST or None)
+    initial = None
+    if request.method == "GET" and sessions.is_unlocked(request):
+        # A correction starts from the registration as it stands (opening it is audited).
+        current = Registration.objects.filter(case=case).select_related("record").first()
+        initial = custody.read(request, current) if current else None
+    form = RegistrationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             custody.register_pow(case, form.values(), actor=request.user)

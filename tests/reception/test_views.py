@@ -90,3 +90,10 @@ def test_an_operator_sees_the_reception_page_but_no_forms(programme, received):
 def test_the_case_page_links_to_the_reception(programme, received):
     page = _client(programme).get(f"/cases/{received.number}/").content.decode()
     assert f"/reception/cases/{received.number}/" in page
+
+
+def test_a_correction_starts_from_the_registration_as_it_stands(programme, registered):
+    form = _client(programme).get(f"/reception/cases/{registered.number}/register/")
+    text = form.content.decode()
+    assert 'value="Сидоренко"' in text and 'value="1994-03-17"' in text
+    assert 'id="id_no_coercion" checked' not in text  # confirmed anew each time
