@@ -112,6 +112,9 @@ def coarsen(case: Case) -> dict:
     from reception.restriction import coarsen as coarsen_reception
 
     true["reception"] = coarsen_reception(case)  # custody, registration, cards, events, media
+    from family.restriction import coarsen as coarsen_family
+
+    true["family"] = coarsen_family(case)  # relatives of the case, or it a relative's own
     return true
 
 

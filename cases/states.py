@@ -49,9 +49,8 @@ def plan_has_point_and_window(case: Case) -> str | None:
 
 
 def family_is_safe(case: Case) -> str | None:
-    """A plan marked "family first" (the default) needs every relative marked safe. Relatives
-    arrive with the family app; until then only a plan without "family first" passes
-    (planning/readiness.py), so this refuses by default."""
+    """A plan marked "family first" (the default) needs every listed relative safe, and at
+    least one listed (family/relatives.py ``blocker``, through planning/readiness.py)."""
     from planning.readiness import family_blocker
 
     reason = family_blocker(case)
@@ -157,6 +156,17 @@ def allowed(case: Case, user) -> list[Transition]:
     ]
 
 
+def refusal(case: Case, transition: Transition) -> str | None:
+    """Why ``transition`` would be refused now by a precondition, or None: the case page shows
+    it where the step's button is, instead of offering a step that ``move`` refuses. ``move``
+    checks again under the case's lock."""
+    for precondition in (not_restricted_without_names, *transition.preconditions):
+        reason = precondition(case)
+        if reason:
+            return str(reason)
+    return None
+
+
 def _may_act_on(actor, case: Case, transition: Transition) -> bool:
     """The field unit's reports need the key of the field unit whose active escort task this
     case has (planning/escort.py); every other step needs the case (cases/access.py)."""
@@ -182,10 +192,9 @@ def move(case: Case, name: str, *, actor) -> Case:
         raise TransitionRefused(NO_KEYS)
     if case.purged_at is not None:
         raise TransitionRefused(PURGED)
-    for precondition in (not_restricted_without_names, *transition.preconditions):
-        reason = precondition(case)
-        if reason:
-            raise TransitionRefused(reason)
+    reason = refusal(case, transition)
+    if reason:
+        raise TransitionRefused(reason)
     before = case.status
     case.status = transition.target
     case.status_changed_at = clear_time(case)

@@ -15,7 +15,7 @@ from cases.pages import page_of
 from intake import questionnaire
 from reception.models import records_shown_elsewhere
 from vault import records, sessions
-from vault.policy import PLAN, POLICY
+from vault.policy import FAMILY, PLAN, POLICY
 
 
 @require_GET
@@ -47,6 +47,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         entries = []
         # A restricted case's audit key is a record too, but no page shows a key; plans and
         # instructions are read on the planning pages (linked above), not here.
+        if name == FAMILY:
+            continue  # relatives are read on the family page (family/views.py), audited there
         hidden = (
             (records.AUDIT_KEY, "plan", "instruction") if name == PLAN else (records.AUDIT_KEY,)
         )
@@ -95,7 +97,9 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "compartments": compartments,
             "locked_session": locked_session,
             "no_access": records.NoAccess.message,
-            "moves": states.allowed(case, request.user),
+            # Each step with the reason a precondition refuses it now, shown beside it.
+            "moves": [(m, states.refusal(case, m)) for m in states.allowed(case, request.user)],
+            **_family_context(case, request.user),
             **_access_context(case, request.user),
             "assignable": (
                 [m for m in case.team.members.order_by("username") if workflow.holds_seal(m, case)]
@@ -289,6 +293,20 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "possible_match": possible_match,
         },
     )
+
+
+def _family_context(case, user) -> dict:
+    """The family page's link and the cases that list this applicant as a relative, for a user
+    whose keys open the family part (family/relatives.py)."""
+    from family import relatives
+
+    if not relatives.can_view(user, case):
+        return {}
+    return {
+        "family_shown": True,
+        "family_count": case.relatives.count(),
+        "relative_in": relatives.relative_in(user, case),
+    }
 
 
 # --- restricted cases: two supervisors name people (cases/restriction.py) -------------------

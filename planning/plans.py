@@ -78,6 +78,11 @@ def validate(case: Case, values: dict, *, now: datetime | None = None) -> dict[s
             errors[name] = _("The procedure “%(procedure)s” needs this.") % {
                 "procedure": procedure.title_in(translation.get_language() or "en")
             }
+    if procedure.family_first and not values.get("family_first", True):
+        # The procedure tells the applicant his family goes first: the plan cannot say not.
+        errors["family_first"] = _(
+            "The procedure “%(procedure)s” moves the family first: this stays on with it."
+        ) % {"procedure": procedure.title_in(translation.get_language() or "en")}
     minimum = timedelta(minutes=programme.current().drone_flight_minutes)
     for start_name, end_name in WINDOWS:
         start, end = values.get(start_name), values.get(end_name)

@@ -75,6 +75,9 @@ class Procedure:
     summary: dict
     steps: tuple[dict, ...]  # each step: language -> text
     path: str = ""
+    # The family is moved to safety before the exit: a plan with this procedure keeps
+    # "family first" on (planning/plans.py validate; family/relatives.py blocker).
+    family_first: bool = False
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -229,9 +232,13 @@ def parse(text: str, *, name: str = "") -> Procedure:
             problems.append(
                 (_line(_child(root, "steps")), f"no step carries {{{required}}}: {REQUIRED_WHY}")
             )
+    family_first = data.get("family_first", False)
+    if not isinstance(family_first, bool):
+        problems.append((_line(_child(root, "family_first")), "family_first must be true or false"))
     if problems:
         raise ProcedureError(problems)
     return Procedure(
+        family_first=family_first,
         id=pid,
         version=version,
         languages=languages,

@@ -2,14 +2,12 @@
 
 ``plan_has_point_and_window``: a released (second-person approved) operational instruction of
 the case's current plan version, and an escort task for the responsible field unit.
-``family_is_safe``: until the family app records relatives, only a plan that does not require
-the family to be moved first passes; "family first" is on by default, so this refuses by
-default.
+``family_is_safe``: a plan with "family first" (on by default, and forced on by a family-first
+procedure) needs every relative listed in the family app safe (family/relatives.py: none
+listed or a failed relocation refuses too).
 """
 
 from django.utils.translation import gettext as _
-
-from planning.models import Plan
 
 
 def escort_task_ready(case) -> bool:
@@ -30,7 +28,6 @@ def plan_blocker(case) -> str | None:
 
 
 def family_blocker(case) -> str | None:
-    plan = Plan.objects.filter(case=case).only("family_first").first()
-    if plan is None or plan.family_first:
-        return _("The family's relocation cannot be confirmed yet.")
-    return None
+    from family.relatives import blocker
+
+    return blocker(case)

@@ -69,6 +69,10 @@ GET = {
     # relatives' enquiries: hotline staff (record_intake) on a case they hold
     "reception:enquiries": CASE_TEAM,
     "reception:enquiry": "302 404 404 404 404 404 404 404 404",
+    # family: who holds the case and a FAMILY key (planning team) or is named on it; an id
+    # that matches nothing is "not found" (tests/family/test_access.py for the rest)
+    "family:list": "302 404 200 404 404 200 404 404 404",
+    "family:relative": "302 404 404 404 404 404 404 404 404",
 }  # fmt: skip
 # POST-only views: the status of a POST. A case outside the user's scope is "not found".
 POST = {

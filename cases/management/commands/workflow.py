@@ -10,7 +10,7 @@ HEAD = """# Case workflow
 
 Generated from `cases/states.py` by `corridor workflow diagram --write`; a test fails when this
 file is stale. "[guarded]" marks a step with preconditions (a plan with point and window, the
-family safe) that refuse until the planning and family apps fill them.
+family safe: docs/planning.md, docs/family.md); the case page shows why such a step is refused.
 
 ```mermaid
 """
