@@ -56,6 +56,20 @@ CASES = [
     (Case.Status.PLANNING, Case.Channel.TELEGRAM,
      {"who": "serviceman", "name": "Сергей Лапин", "born": "1985-05-05", "rank": "капитан",
       "situation": "front", "equipment": "combat_helicopter", "outcome": "third_country"}),
+    # His wife called the hotline herself: a relative who is an applicant too (family app).
+    (Case.Status.SCREENING, Case.Channel.HOTLINE,
+     {"who": "relative", "relation": "wife", "his_name": "Сергей Лапин",
+      "relative_phone": "+7 900 000-00-07", "request": "муж хочет выйти, мы с сыном тоже"}),
+]  # fmt: skip
+# The captain's family goes first (the Mi-8 case, DOMAIN.md): his wife (linked to the case she
+# opened on the hotline) is in transit, his son is safe, so scheduling waits for her.
+FAMILY = [
+    ({"relation": "spouse", "name": "Марина Лапина", "location": "Ростов-на-Дону",
+      "contact": "через сестру, +7 900 000-00-08", "needs": "загранпаспорт просрочен"},
+     ["contact", "plan", "depart"]),
+    ({"relation": "child", "name": "Артём Лапин (14 лет)", "location": "Ереван",
+      "contact": "с бабушкой", "needs": "школа"},
+     ["contact", "plan", "depart", "arrive"]),
 ]  # fmt: skip
 
 
@@ -111,6 +125,7 @@ def _cases(logins: dict) -> None:
     officer = User.objects.get(username="officer")
     # He acts on cases only with the keys he holds (vault/possession.py), as in a request.
     possession.bind(officer, staff_keys.unlock(officer, logins["officer"]))
+    made = []
     for status, channel, answers in CASES:
         submission = service.submit(
             current(),
@@ -121,6 +136,7 @@ def _cases(logins: dict) -> None:
         )
         case = submission.case
         Case.objects.filter(pk=case.pk).update(status=status, unverified=False)
+        made.append(case)
         if channel == Case.Channel.PORTAL and "codename" not in logins:
             logins["codename"] = submission.codename
             messages.to_applicant(
@@ -129,6 +145,28 @@ def _cases(logins: dict) -> None:
                 "писать нам здесь. Ничего не храните в телефоне.",
                 actor=officer,
             )
+    _family_first(made[-2], made[-1], officer)
+
+
+def _family_first(case: Case, wife_case: Case, officer) -> None:
+    """A family-first plan for the captain and his relatives through the family app's own
+    domain functions (sealed, audited), so the case page shows why scheduling waits."""
+    from family import relatives
+    from planning import plans
+
+    case.refresh_from_db()
+    unit = Team.objects.get(name="Field unit 1")
+    plans.save_plan(
+        case,
+        {"procedure": "family_first", "persons": 1, "field_unit": unit, "family_first": True},
+        actor=officer,
+    )
+    for values, steps in FAMILY:
+        relative = relatives.add(case, values, actor=officer)
+        for step in steps:
+            relative = relatives.step(relative, step, actor=officer)
+        if values["relation"] == "spouse":
+            relatives.link_own_case(relative, wife_case.number, actor=officer)
 
 
 def demo_codename() -> str | None:

@@ -10,6 +10,7 @@ from django.test import Client
 from accounts.models import Team, User
 from accounts.roles import Role
 from audit.log import verify
+from cases import demo
 from cases.models import Case
 
 
@@ -40,7 +41,7 @@ def test_the_demo_can_be_loaded_again(db, capsys):
     call_command("demo")
     call_command("demo")
     assert User.objects.filter(username="operator").count() == 1
-    assert Case.objects.count() == 6
+    assert Case.objects.count() == len(demo.CASES)
 
 
 def test_the_demo_refuses_production(db, settings):

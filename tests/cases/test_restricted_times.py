@@ -156,6 +156,20 @@ def _plan_and_escort(case, programme, officer, approver):
         field.report(task, "aborted", actor=liaison, reason="обстрел")
 
 
+def _family(case, officer, own_case=None):
+    """Everything the family app dates: a relative listed, moved, failed with a reason, tried
+    again, edited, and (the first time) linked to the relative's own case."""
+    from family import relatives
+
+    relative = relatives.add(case, {"relation": "spouse", "name": "Ольга"}, actor=officer)
+    relative = relatives.step(relative, "contact", actor=officer)
+    relative = relatives.step(relative, "fail", actor=officer, reason="unreachable")
+    relative = relatives.step(relative, "retry", actor=officer)
+    relative = relatives.edit(relative, {"relation": "spouse", "name": "Ольга Л."}, actor=officer)
+    if own_case is not None:
+        relatives.link_own_case(relative, own_case.number, actor=officer)
+
+
 def _receive_and_register(case, officer):
     """Everything reception dates: custody (once), registration, a later event, a capture
     card marked sent."""
@@ -223,6 +237,9 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(
     case.applicant_key_exists = False
     _work_on(case, programme, first)
     _plan_and_escort(case, programme, officer, first)
+    # A relative of the case, and the case as a relative's own case of another one.
+    _family(case, officer)
+    _family(make_case(programme.teams["intake"]), officer, own_case=case)
     _receive_and_register(case, officer)
     # Two supervisors restrict it: the rows written so far are cut to their year.
     # Named: both supervisors, so that a later request has an approver who holds the keys
@@ -245,6 +262,7 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(
     case.applicant_key_exists = True
     secret = _work_on(case, programme, first)
     _plan_and_escort(case, programme, unlocked(officer), first)
+    _family(case, unlocked(officer))
     _receive_and_register(case, unlocked(officer))
     records.open(_request(staff, officer), case.records.filter(kind="answers").get())
     third = programme.staff.make("supervisor3", roles=["supervisor"], teams=[])
@@ -278,6 +296,7 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(
         "planning.Instruction",
         "planning.EscortTask",
         "telegram_bot.Delivery",
+        "family.Relative",
         "reception.Custody",
         "reception.Registration",
         "reception.CustodyEvent",
