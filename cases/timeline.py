@@ -35,6 +35,14 @@ LABELS = {
     "guarantee_promised": _("Guarantee promised"),
     "guarantee_done": _("Guarantee kept"),
     "case_purged": _("Personal data deleted under the retention rule"),
+    # family/relatives.py (no name: the relative's id is not shown)
+    "relative_added": _("Relative listed"),
+    "relative_changed": _("Relative's details changed"),
+    "relocation_step": _("Relative's relocation status changed"),
+    "relative_case_linked": _("Relative's own case linked"),
+    "relative_case_unlinked": _("Link to a relative's own case removed"),
+    "linked_as_relative": _("Linked as a relative's own case"),
+    "unlinked_as_relative": _("Link as a relative's own case removed"),
 }
 SYSTEM_STEPS = {
     "dormant_after_silence": _("Dormant after silence"),

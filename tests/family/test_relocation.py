@@ -119,3 +119,12 @@ def test_a_closed_or_rejected_case_moves_nobody(programme, officer):
         closed = make_case(programme.teams["intake"], status=status)
         with pytest.raises(TransitionRefused):
             relatives.add(closed, relative_values(), actor=officer)
+
+
+def test_the_case_timeline_names_the_family_steps_without_names(programme, staff, case, officer):
+    relative = relatives.add(case, relative_values(), actor=officer)
+    relatives.step(relative, "contact", actor=officer)
+    html = staff.client(programme.users["case_officer"]).get(f"/cases/{case.number}/")
+    text = html.content.decode()
+    assert "Внесено родича" in text and "Змінено статус переїзду родича" in text
+    assert NAME not in text and str(relative.pk) not in text
