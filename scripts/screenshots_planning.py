@@ -120,7 +120,7 @@ def main() -> None:
             page = session("en")
             login(page, "officer")
             page.goto(f"{url}/cases/{number}/")
-            page.click("button:has-text('Schedule the exit')")
+            # A refused step is disabled, its reason beside it (cases.states.refusal).
             page.screenshot(path=OUT / "planning-case-refused.png")
             page.goto(f"{url}/planning/cases/{number}/instructions/")
             page.click("button:has-text('Seal the escort task')")
