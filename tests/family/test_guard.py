@@ -140,3 +140,18 @@ def test_the_case_page_names_the_family_reason_once_the_plan_is_ready(
     html = client.get(f"/cases/{case.number}/").content.decode()
     assert "Family first: no relative is listed." in html
     assert f"/family/cases/{case.number}/" in html
+
+
+def test_a_procedure_says_family_first_only_as_true_or_false():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from planning import procedures
+
+    text = (Path(settings.CORRIDOR_PROGRAMME_DIR) / "procedures" / "family_first.yaml").read_text()
+    assert procedures.parse(text).family_first
+    assert not procedures.get("drone_escort").family_first
+    with pytest.raises(procedures.ProcedureError) as error:
+        procedures.parse(text.replace("family_first: true", 'family_first: "yes"'))
+    assert "family_first must be true or false" in str(error.value)
