@@ -151,6 +151,7 @@ def _cases(logins: dict) -> None:
 def _family_first(case: Case, wife_case: Case, officer) -> None:
     """A family-first plan for the captain and his relatives through the family app's own
     domain functions (sealed, audited), so the case page shows why scheduling waits."""
+    from family import links as family_links
     from family import relatives
     from planning import plans
 
@@ -166,7 +167,7 @@ def _family_first(case: Case, wife_case: Case, officer) -> None:
         for step in steps:
             relative = relatives.step(relative, step, actor=officer)
         if values["relation"] == "spouse":
-            relatives.link_own_case(relative, wife_case.number, actor=officer)
+            family_links.link_own_case(relative, wife_case.number, actor=officer)
 
 
 def demo_codename() -> str | None:

@@ -298,6 +298,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
 def _family_context(case, user) -> dict:
     """The family page's link and the cases that list this applicant as a relative, for a user
     whose keys open the family part (family/relatives.py)."""
+    from family import links as family_links
     from family import relatives
 
     if not relatives.can_view(user, case):
@@ -305,7 +306,7 @@ def _family_context(case, user) -> dict:
     return {
         "family_shown": True,
         "family_count": case.relatives.count(),
-        "relative_in": relatives.relative_in(user, case),
+        "relative_in": family_links.relative_in(user, case),
     }
 
 

@@ -4,9 +4,9 @@
     validate(values)                                     -> {field: message}
     add(case, values, *, actor)                          -> Relative   (sealed; audited)
     edit(relative, values, *, actor)                     -> Relative   (new sealed version)
-    step(relative, name, *, actor, reason=, note=)       -> Relative   (relocation status)
-    link_own_case(relative, number, *, actor)            the case the relative opened himself
-    unlink_own_case(relative, *, actor)
+    step(relative, name, *, actor, reason=, note=)       -> Relative   (relocation status;
+        also as contact, plan_relocation, depart, arrive, fail, retry(relative, *, actor))
+    (the link to a relative's own case is family/links.py)
     read(request, relative)                              -> dict       (keys decide; audited)
     blocker(case)                                        why "family first" refuses scheduling
 
@@ -28,7 +28,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import Team
 from audit.log import record as audit
-from cases import access
 from cases.access import holds
 from cases.models import Case
 from cases.states import NO_KEYS, TransitionRefused
@@ -36,7 +35,7 @@ from family.models import Relative
 from vault import possession, records
 from vault.models import Record
 from vault.policy import FAMILY, POLICY
-from vault.records import clear_time, year_start
+from vault.records import clear_time
 
 S = Relative.Status
 
@@ -186,14 +185,14 @@ def add(case: Case, values: dict, *, actor) -> Relative:
     return relative
 
 
-def _now(case: Case, relative: Relative | None = None):
+def clear_now(case: Case, relative: Relative | None = None):
     """The time a relative's row may hold in clear: its year when its case, or the own case it
     is linked to, is restricted (family/restriction.py)."""
     own = relative.own_case if relative is not None and relative.own_case_id else None
     return clear_time(own if own is not None and own.restricted else case)
 
 
-def _locked(relative: Relative, actor) -> tuple[Case, Relative]:
+def lock_for_change(relative: Relative, actor) -> tuple[Case, Relative]:
     case = _guard(relative.case, actor)
     return case, Relative.objects.select_for_update().get(pk=relative.pk, case=case)
 
@@ -201,12 +200,12 @@ def _locked(relative: Relative, actor) -> tuple[Case, Relative]:
 @transaction.atomic
 def edit(relative: Relative, values: dict, *, actor) -> Relative:
     """Seal a new version of the relative's data and destroy the previous record."""
-    case, relative = _locked(relative, actor)
+    case, relative = lock_for_change(relative, actor)
     record = _seal(case, values, actor)
     old = relative.record_id
     relative.record = record
     relative.version += 1
-    relative.updated_at = _now(case, relative)
+    relative.updated_at = clear_now(case, relative)
     relative.save(update_fields=["record", "version", "updated_at"])
     if old is not None:
         Record.objects.filter(pk=old).delete()  # its data keys go with it (crypto-shredding)
@@ -229,7 +228,7 @@ def step(relative: Relative, name: str, *, actor, reason: str = "", note: str = 
     chosen = BY_NAME.get(name)
     if chosen is None:
         raise TransitionRefused(_("No such step."))
-    case, relative = _locked(relative, actor)
+    case, relative = lock_for_change(relative, actor)
     if relative.status not in chosen.sources:
         raise TransitionRefused(
             _("This step is not possible from the relative's current status (%(status)s).")
@@ -255,7 +254,7 @@ def step(relative: Relative, name: str, *, actor, reason: str = "", note: str = 
         relative.failure_record = None
         fields.append("failure_record")
     relative.status = chosen.target
-    relative.updated_at = _now(case, relative)
+    relative.updated_at = clear_now(case, relative)
     relative.save(update_fields=fields)
     if old_failure is not None and relative.failure_record_id != old_failure:
         Record.objects.filter(pk=old_failure).delete()
@@ -272,57 +271,33 @@ def step(relative: Relative, name: str, *, actor, reason: str = "", note: str = 
     return relative
 
 
-NOT_IN_SCOPE = gettext_lazy("None of the cases you hold has this number.")
+# One function per step, as cases/workflow.py has one per transition; the table above holds
+# sources and targets, ``step`` the guard, the change and the audit event.
 
 
-@transaction.atomic
-def link_own_case(relative: Relative, number: str, *, actor) -> Relative:
-    """Link the case the relative opened himself (through intake) to this relative. The actor
-    must hold both cases; a number outside his scope gets the same answer as one that does
-    not exist, so this is no oracle for case numbers. Audited on both cases."""
-    case, relative = _locked(relative, actor)
-    number = (number or "").strip()[:32]
-    other = access.visible_cases(actor).filter(number=number).first() if number else None
-    if other is None or not holds(actor, other):
-        raise TransitionRefused(NOT_IN_SCOPE)
-    if other.pk == case.pk:
-        raise TransitionRefused(_("Give the case the relative opened himself, not this one."))
-    if Relative.objects.filter(case=case, own_case=other).exclude(pk=relative.pk).exists():
-        raise TransitionRefused(_("Another relative of this case is linked to that case."))
-    relative.own_case = other
-    relative.updated_at = _now(case, relative)
-    if other.restricted:  # the link dates the restricted case too: years only from now on
-        relative.created_at = year_start(relative.created_at)
-    relative.save(update_fields=["own_case", "updated_at", "created_at"])
-    for about, action in ((case, "relative_case_linked"), (other, "linked_as_relative")):
-        audit(
-            action,
-            actor=actor,
-            object_type="case",
-            object_id=about.number,
-            relative=str(relative.pk),
-        )
-    return relative
+def contact(relative: Relative, *, actor) -> Relative:
+    return step(relative, "contact", actor=actor)
 
 
-@transaction.atomic
-def unlink_own_case(relative: Relative, *, actor) -> Relative:
-    case, relative = _locked(relative, actor)
-    other = relative.own_case
-    if other is None:
-        return relative
-    relative.updated_at = _now(case, relative)  # still dated as linked to ``other``
-    relative.own_case = None
-    relative.save(update_fields=["own_case", "updated_at"])
-    for about, action in ((case, "relative_case_unlinked"), (other, "unlinked_as_relative")):
-        audit(
-            action,
-            actor=actor,
-            object_type="case",
-            object_id=about.number,
-            relative=str(relative.pk),
-        )
-    return relative
+def plan_relocation(relative: Relative, *, actor) -> Relative:
+    return step(relative, "plan", actor=actor)
+
+
+def depart(relative: Relative, *, actor) -> Relative:
+    return step(relative, "depart", actor=actor)
+
+
+def arrive(relative: Relative, *, actor) -> Relative:
+    """Safe: the "family first" guard counts him as moved."""
+    return step(relative, "arrive", actor=actor)
+
+
+def fail(relative: Relative, *, actor, reason: str, note: str = "") -> Relative:
+    return step(relative, "fail", actor=actor, reason=reason, note=note)
+
+
+def retry(relative: Relative, *, actor) -> Relative:
+    return step(relative, "retry", actor=actor)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -343,24 +318,6 @@ def read(request, relative: Relative) -> dict | None:
         return None
     values["relation_label"] = RELATIONS.get(values.get("relation"), "")
     return values
-
-
-def own_case_shown(user, relative: Relative) -> tuple[Case | None, bool]:
-    """(the relative's own case if the user holds it, whether one lies outside his scope). A
-    restricted case he does not hold is not even hinted at (cases/links.py)."""
-    other = relative.own_case
-    if other is None:
-        return None, False
-    if holds(user, other):
-        return other, False
-    return None, not other.restricted
-
-
-def relative_in(user, case: Case) -> list[Case]:
-    """The cases that list ``case``'s applicant as a relative and that the user may see the
-    family part of (the other direction of the link)."""
-    found = Relative.objects.filter(own_case=case).select_related("case").order_by("created_at")
-    return [r.case for r in found if can_view(user, r.case)]
 
 
 # --- the "family first" guard -----------------------------------------------------------------

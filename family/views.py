@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases import access
 from cases.states import TransitionRefused
+from family import links as family_links
 from family import relatives
 from family.forms import LinkForm, RelativeForm, StepForm
 from family.models import Relative
@@ -35,7 +36,7 @@ def _rows(request, case) -> list[dict]:
     unlocked = sessions.is_unlocked(request)
     rows = []
     for relative in case.relatives.select_related("record", "failure_record", "own_case"):
-        own, elsewhere = relatives.own_case_shown(request.user, relative)
+        own, elsewhere = family_links.own_case_shown(request.user, relative)
         rows.append(
             {
                 "relative": relative,
@@ -131,12 +132,12 @@ def relative_detail(request: HttpRequest, number: str, relative_id) -> HttpRespo
         elif action == "link":
             link_form = LinkForm(request.POST)
             if link_form.is_valid():
-                relatives.link_own_case(
+                family_links.link_own_case(
                     relative, link_form.cleaned_data["number"], actor=request.user
                 )
                 done = _("Linked to the relative's own case.")
         elif action == "unlink":
-            relatives.unlink_own_case(relative, actor=request.user)
+            family_links.unlink_own_case(relative, actor=request.user)
             done = _("Link removed.")
         elif action is not None:
             messages.error(request, _("Choose what to do."))
@@ -145,7 +146,7 @@ def relative_detail(request: HttpRequest, number: str, relative_id) -> HttpRespo
     if done:
         messages.success(request, done)
         return redirect("family:relative", number=case.number, relative_id=relative.pk)
-    own, elsewhere = relatives.own_case_shown(request.user, relative)
+    own, elsewhere = family_links.own_case_shown(request.user, relative)
     return render(
         request,
         "family/relative.html",

@@ -159,6 +159,7 @@ def _plan_and_escort(case, programme, officer, approver):
 def _family(case, officer, own_case=None):
     """Everything the family app dates: a relative listed, moved, failed with a reason, tried
     again, edited, and (the first time) linked to the relative's own case."""
+    from family import links as family_links
     from family import relatives
 
     relative = relatives.add(case, {"relation": "spouse", "name": "Ольга"}, actor=officer)
@@ -167,7 +168,7 @@ def _family(case, officer, own_case=None):
     relative = relatives.step(relative, "retry", actor=officer)
     relative = relatives.edit(relative, {"relation": "spouse", "name": "Ольга Л."}, actor=officer)
     if own_case is not None:
-        relatives.link_own_case(relative, own_case.number, actor=officer)
+        family_links.link_own_case(relative, own_case.number, actor=officer)
 
 
 def _receive_and_register(case, officer):

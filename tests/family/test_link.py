@@ -10,6 +10,7 @@ from audit.models import Event
 from cases import restriction
 from cases.models import Case
 from cases.states import TransitionRefused
+from family import links as family_links
 from family import relatives
 from tests.family.conftest import relative_values
 from tests.vault.conftest import make_case, private_of, unlocked
@@ -24,7 +25,7 @@ def own_case(programme):
 
 def test_it_links_the_relatives_own_case_both_ways(programme, staff, case, officer, own_case):
     wife = relatives.add(case, relative_values(), actor=officer)
-    relatives.link_own_case(wife, f" {own_case.number} ", actor=officer)
+    family_links.link_own_case(wife, f" {own_case.number} ", actor=officer)
     wife.refresh_from_db()
     assert wife.own_case == own_case
     on_case = Event.objects.get(action="relative_case_linked", object_id=case.number)
@@ -38,7 +39,7 @@ def test_it_links_the_relatives_own_case_both_ways(programme, staff, case, offic
     # An operator holds the own case but not the family part: he is not told.
     operator = staff.client(programme.users["operator"])
     assert case.number not in operator.get(f"/cases/{own_case.number}/").content.decode()
-    relatives.unlink_own_case(wife, actor=officer)
+    family_links.unlink_own_case(wife, actor=officer)
     wife.refresh_from_db()
     assert wife.own_case is None
     assert Event.objects.filter(action="unlinked_as_relative", object_id=own_case.number).exists()
@@ -55,11 +56,11 @@ def test_a_number_outside_the_scope_is_answered_as_one_that_does_not_exist(
     answers = []
     for number in (foreign.number, "26-99999", ""):
         with translation.override("en"), pytest.raises(TransitionRefused) as refused:
-            relatives.link_own_case(wife, number, actor=officer)
+            family_links.link_own_case(wife, number, actor=officer)
         answers.append(str(refused.value.message))
-    assert answers == [str(relatives.NOT_IN_SCOPE)] * 3
+    assert answers == [str(family_links.NOT_IN_SCOPE)] * 3
     with pytest.raises(TransitionRefused):
-        relatives.link_own_case(wife, case.number, actor=officer)  # not the case itself
+        family_links.link_own_case(wife, case.number, actor=officer)  # not the case itself
     wife.refresh_from_db()
     assert wife.own_case is None
     assert not Event.objects.filter(action__in=["relative_case_linked", "linked_as_relative"])
@@ -81,7 +82,7 @@ def test_a_restricted_own_case_not_held_is_not_even_hinted_at(programme, staff, 
     own.refresh_from_db()
     officer = unlocked(officer)
     wife = relatives.add(case, relative_values(), actor=officer)
-    relatives.link_own_case(wife, own.number, actor=officer)
+    family_links.link_own_case(wife, own.number, actor=officer)
     # The link dates the restricted case: the relative's row keeps only the year now.
     wife.refresh_from_db()
     assert (wife.updated_at.month, wife.updated_at.day, wife.updated_at.hour) == (1, 1, 0)

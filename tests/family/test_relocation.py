@@ -128,3 +128,20 @@ def test_the_case_timeline_names_the_family_steps_without_names(programme, staff
     text = html.content.decode()
     assert "Внесено родича" in text and "Змінено статус переїзду родича" in text
     assert NAME not in text and str(relative.pk) not in text
+
+
+def test_each_step_is_a_function_of_its_own(case, officer):
+    relative = relatives.add(case, relative_values(), actor=officer)
+    for function, status in (
+        (relatives.contact, "contacted"),
+        (relatives.plan_relocation, "planned"),
+        (relatives.depart, "in_transit"),
+        (relatives.arrive, "safe"),
+    ):
+        relative = function(relative, actor=officer)
+        assert relative.status == status
+    relative = relatives.fail(relative, actor=officer, reason="unsafe")
+    assert relative.status == "failed"
+    assert relatives.retry(relative, actor=officer).status == "identified"
+    with pytest.raises(TypeError):
+        relatives.contact(relative, officer)  # the actor is keyword-only
