@@ -7,6 +7,7 @@ import json
 import pytest
 from django.utils import translation
 
+from audit import log
 from audit.models import Event
 from cases.models import Case
 from cases.states import NO_KEYS, TransitionRefused
@@ -31,6 +32,7 @@ def test_the_whole_way_to_safe_is_audited_step_by_step(case, officer):
         ("depart", "planned", "in_transit"),
         ("arrive", "in_transit", "safe"),
     ]
+    assert log.verify()[1] is None  # the chain holds
     everything = json.dumps([e.detail for e in Event.objects.all()], ensure_ascii=False)
     for secret in relative_values().values():
         if secret != "spouse":
