@@ -4,7 +4,10 @@ the portal's own host names (CORRIDOR_PORTAL_HOSTS) in production.
 No URL carries a case, message or record id (the access log keeps URLs): ids travel in POST
 bodies."""
 
+import functools
+
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseNotAllowed
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
@@ -31,3 +34,22 @@ urlpatterns = [
     path("language/", login_not_required(csrf_exempt(set_language)), name="language"),
     path("inbox/check-code/", planning_views.check_code, name="check_code"),
 ]
+
+
+def _explained(view):
+    """A portal URL opened with a method it does not take (a bookmark, a reload, a language
+    switch on a page that a POST showed) gets a translated page saying what to do instead of
+    Django's blank 405."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed) and request.method in {"GET", "HEAD"}:
+            return views.not_allowed(request)
+        return response
+
+    return wrapper
+
+
+for _pattern in urlpatterns:
+    _pattern.callback = _explained(_pattern.callback)

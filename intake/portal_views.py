@@ -176,11 +176,27 @@ def _review(q, answers: dict, request) -> list[tuple[str, str]]:
     return rows
 
 
+def shown_once(request: HttpRequest) -> HttpResponse:
+    """A GET of a page that only a POST shows (the codename page, the page after it): the
+    codename was shown once and is kept nowhere, so say so and what to do, in his language."""
+    return _render(request, "portal/shown_once.html")
+
+
+def not_allowed(request: HttpRequest) -> HttpResponse:
+    """Any other portal URL opened with the wrong method: a page that says what to do, never
+    Django's blank 405."""
+    response = _render(request, "portal/not_allowed.html", status=405)
+    response["Allow"] = "POST"
+    return response
+
+
 @login_not_required
 @sensitive_variables("submission")
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return shown_once(request)
     p = portal.load(request)
     if p is None or not p.state.get("answers"):
         # His answers are gone (the session ended after 20 idle minutes): say so on question 1.
@@ -216,9 +232,11 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def duress(request: HttpRequest) -> HttpResponse:
     """Right after applying: remember which offered word is his duress word."""
+    if request.method == "GET":
+        return shown_once(request)
     p = portal.load(request)
     if p is None or "enrolled" not in p.state:
         return redirect("portal:home")
