@@ -1,7 +1,9 @@
 """System checks that stop an unsafe production start (``manage.py check --deploy``)."""
 
+import re
+
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -26,4 +28,47 @@ def production_settings(app_configs, **kwargs) -> list[Error]:
         )
     if "intake.portal.PortalCsrfMiddleware" not in settings.MIDDLEWARE:
         errors.append(Error("The CSRF middleware is missing.", id="corridor.E006"))
+    errors.extend(published_channels())
     return errors
+
+
+def sample_channels() -> list[str]:
+    """The published channels that are samples (the development demo's, or deploy/env.example's
+    placeholders): printed on drop notes and the portal they would send people nowhere, or to
+    whoever registers the name."""
+    found = []
+    bot = settings.CORRIDOR_BOT_NAME.strip().lower()
+    if bot.endswith("_demo_bot") or bot in {"@example_bot", "example_bot"}:
+        found.append("CORRIDOR_BOT_NAME")
+    digits = re.sub(r"\D", "", settings.CORRIDOR_HOTLINE)
+    if digits.startswith("38000") or (digits and set(digits[3:]) <= {"0"}):
+        found.append("CORRIDOR_HOTLINE")
+    if settings.DEMO_ONION in settings.CORRIDOR_PORTAL_HOSTS:
+        found.append("CORRIDOR_PORTAL_HOSTS")
+    return found
+
+
+def published_channels() -> list[Error | Warning]:
+    """Production publishes real channels: never the demo's samples; a warning for none."""
+    samples = sample_channels()
+    if samples:
+        return [
+            Error(
+                "Sample channel values in production: " + ", ".join(samples) + ".",
+                hint="Set the programme's real bot name, hotline and portal host names "
+                "(deploy/env.example).",
+                id="corridor.E007",
+            )
+        ]
+    if not (
+        settings.CORRIDOR_HOTLINE or settings.CORRIDOR_BOT_NAME or settings.CORRIDOR_PORTAL_HOSTS
+    ):
+        return [
+            Warning(
+                "No published channel: the portal's genuine-channels page lists none and "
+                "drop notes cannot be printed.",
+                hint="Set CORRIDOR_HOTLINE, CORRIDOR_BOT_NAME and CORRIDOR_PORTAL_HOSTS.",
+                id="corridor.W001",
+            )
+        ]
+    return []

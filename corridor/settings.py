@@ -95,7 +95,17 @@ def shared_hosts(portal: list[str], staff: list[str]) -> list[str]:
 CORRIDOR_STAFF_HOSTS = host_names(
     os.getenv("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 )
-CORRIDOR_PORTAL_HOSTS = host_names(os.getenv("CORRIDOR_PORTAL_HOSTS", ""))
+# Obviously sample channels for a development demo (`make run`), so that the portal's
+# "genuine channels" page and the drop notes show something. None of them can reach anyone: no
+# Ukrainian number starts +380 00, a Telegram name has at most 32 characters and a v3 onion
+# address ends in "d". Production has no default, and its deployment checks refuse these
+# (corridor/checks.py).
+DEMO_ONION = "corridordemonotarealaddress" + "x" * 29 + ".onion"
+DEMO_BOT_NAME = "@sample_not_a_real_channel_demo_bot"
+DEMO_HOTLINE = "+380 00 000 00 00"
+CORRIDOR_PORTAL_HOSTS = host_names(
+    os.getenv("CORRIDOR_PORTAL_HOSTS", "" if PRODUCTION else DEMO_ONION)
+)
 if PRODUCTION and not CORRIDOR_STAFF_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS (the staff host name).")
 if PRODUCTION and shared_hosts(CORRIDOR_PORTAL_HOSTS, CORRIDOR_STAFF_HOSTS):
@@ -338,9 +348,10 @@ CORRIDOR_SCREENING_DAYS = envint("CORRIDOR_SCREENING_DAYS", "2")
 CORRIDOR_DORMANT_AFTER_DAYS = envint("CORRIDOR_DORMANT_AFTER_DAYS", "30")
 # Intent registered or verified and silent this long: the case is overdue for re-contact.
 CORRIDOR_RECONTACT_DAYS = envint("CORRIDOR_RECONTACT_DAYS", "14")
-# The programme's published channels, shown on the portal's "how to recognise us" page.
-CORRIDOR_BOT_NAME = os.getenv("CORRIDOR_BOT_NAME", "")
-CORRIDOR_HOTLINE = os.getenv("CORRIDOR_HOTLINE", "")
+# The programme's published channels, shown on the portal's "how to recognise us" page and on
+# drop notes (in development, the obvious samples above unless set).
+CORRIDOR_BOT_NAME = os.getenv("CORRIDOR_BOT_NAME", "" if PRODUCTION else DEMO_BOT_NAME)
+CORRIDOR_HOTLINE = os.getenv("CORRIDOR_HOTLINE", "" if PRODUCTION else DEMO_HOTLINE)
 CORRIDOR_PORTAL_IDLE_SECONDS = envint("CORRIDOR_PORTAL_IDLE_SECONDS", str(20 * 60))
 # Flood limits (intake/limits.py): per portal session, and for the whole portal per minute.
 CORRIDOR_PORTAL_SESSION_SUBMISSIONS = envint("CORRIDOR_PORTAL_SESSION_SUBMISSIONS", "3")

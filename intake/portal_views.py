@@ -7,7 +7,6 @@ after duress all end on the same inbox page, with the same status and the same q
 
 import functools
 import uuid
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -32,18 +31,26 @@ PAGES = ("offer", "rights", "after", "drone", "genuine", "safety", "rewards")
 _NOBODY = uuid.UUID(int=0)
 
 
-@dataclass(frozen=True)
 class Programme:
-    """What the pages say about the programme's published channels."""
+    """What the pages say about the programme's published channels (read per request, so that
+    the settings in force are the ones shown)."""
 
-    portal_address: str = (
-        settings.CORRIDOR_PORTAL_HOSTS[0] if settings.CORRIDOR_PORTAL_HOSTS else ""
-    )
-    onion_address: str = next(
-        (h for h in settings.CORRIDOR_PORTAL_HOSTS if h.endswith(".onion")), ""
-    )
-    bot_name: str = settings.CORRIDOR_BOT_NAME
-    hotline: str = settings.CORRIDOR_HOTLINE
+    @property
+    def portal_address(self) -> str:
+        """The portal's web name: the first portal host that is not the onion address."""
+        return next((h for h in settings.CORRIDOR_PORTAL_HOSTS if not h.endswith(".onion")), "")
+
+    @property
+    def onion_address(self) -> str:
+        return next((h for h in settings.CORRIDOR_PORTAL_HOSTS if h.endswith(".onion")), "")
+
+    @property
+    def bot_name(self) -> str:
+        return settings.CORRIDOR_BOT_NAME
+
+    @property
+    def hotline(self) -> str:
+        return settings.CORRIDOR_HOTLINE
 
 
 def _render(request, template: str, context: dict | None = None, status: int = 200):

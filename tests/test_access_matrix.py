@@ -56,8 +56,6 @@ GET = {
     "planning:personal_note": "302 404 404 404 404 404 404 404 404",
     # outcomes: who screens and closes cases (case officers, supervisors) of the case's team
     "reception:outcome": "302 404 200 404 404 200 404 404 404",
-    # needs CORRIDOR_PORTAL_HOSTS or CORRIDOR_HOTLINE: without, back to the console
-    "planning:generic_note": "302 404 404 302 404 404 404 404 404",
     # reception: the page for whoever holds the case; writing, cards and exports for case
     # officers (plan_exits); an export before the registration goes back to the page
     "reception:case": CASE_TEAM,
@@ -73,6 +71,9 @@ GET = {
     # that matches nothing is "not found" (tests/family/test_access.py for the rest)
     "family:list": "302 404 200 404 404 200 404 404 404",
     "family:relative": "302 404 404 404 404 404 404 404 404",
+    # needs CORRIDOR_PORTAL_HOSTS or CORRIDOR_HOTLINE (development has sample ones; without,
+    # back to the console: tests/planning/test_dropnote.py)
+    "planning:generic_note": "302 404 404 200 404 404 404 404 404",
 }  # fmt: skip
 # POST-only views: the status of a POST. A case outside the user's scope is "not found".
 POST = {

@@ -13,6 +13,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "-production-test-key-" + "z" * 30,
     "DATABASE_URL": "postgres://corridor:secret@127.0.0.1:5432/corridor",
     "ALLOWED_HOSTS": "staff.example.org",
+    "CORRIDOR_HOTLINE": "+380 44 000 00 00",
 }
 
 
@@ -118,6 +119,38 @@ def test_every_systemd_unit_runs_a_command_that_exists():
         "audit checkpoint --output"
         in Path("deploy/systemd/corridor-audit-checkpoint.service").read_text()
     )
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        {"CORRIDOR_HOTLINE": "+380 00 000 00 00"},
+        {"CORRIDOR_HOTLINE": "+380 00 000 0000"},  # deploy/env.example's placeholder
+        {"CORRIDOR_BOT_NAME": "@sample_not_a_real_channel_demo_bot"},
+        {"CORRIDOR_BOT_NAME": "@example_bot"},
+        {"CORRIDOR_PORTAL_HOSTS": "corridordemonotarealaddress" + "x" * 29 + ".onion"},
+    ],
+)
+def test_production_refuses_the_demo_s_sample_channels(sample):
+    result = _run("check", "--deploy", env_overrides=dict(PRODUCTION, **sample))
+    assert result.returncode != 0 and "corridor.E007" in result.stderr
+    assert next(iter(sample)) in result.stderr
+
+
+def test_production_gets_no_sample_channel_by_default_and_warns_without_any():
+    env = {k: v for k, v in PRODUCTION.items() if k != "CORRIDOR_HOTLINE"}
+    drop = ("CORRIDOR_HOTLINE", "CORRIDOR_BOT_NAME", "CORRIDOR_PORTAL_HOSTS")
+    shown = _run(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(repr((s.CORRIDOR_HOTLINE, s.CORRIDOR_BOT_NAME, s.CORRIDOR_PORTAL_HOSTS)))",
+        env_overrides=env,
+        drop=drop,
+    )
+    assert shown.stdout.strip().endswith("('', '', [])"), shown.stderr
+    result = _run("check", "--deploy", "--fail-level", "WARNING", env_overrides=env, drop=drop)
+    assert result.returncode != 0 and "corridor.W001" in result.stderr
 
 
 PORTAL = "portal.example.org,abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion"
