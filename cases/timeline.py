@@ -43,7 +43,29 @@ LABELS = {
     "relative_case_unlinked": _("Link to a relative's own case removed"),
     "linked_as_relative": _("Linked as a relative's own case"),
     "unlinked_as_relative": _("Link as a relative's own case removed"),
+    "case_discarded": _("Discarded after triage"),
+    "case_unnamed": _("A named person removed from the case"),
+    "plan_saved": _("Exit plan saved"),
+    "plan_family_first_off": _("“Family first” turned off in the plan"),
+    "instruction_drafted": _("Instruction drafted"),
+    "instruction_released": _("Instruction released"),
+    "instruction_signature_invalid": _("An instruction's signature did not verify"),
+    "instruction_code_checked": _("Instruction code checked"),
+    "drop_note_printed": _("Drop note printed"),
+    "escort_task_created": _("Escort task created"),
+    "escort_task_handed_off": _("Escort task handed to another field unit"),
+    "escort_task_opened": _("Escort task opened by the field unit"),
+    "escort_reported": _("Field unit report"),
+    "escort_task_ended": _("Escort task ended"),
+    "sighting_reported": _("Sighting reported by a field unit"),
+    "telegram_queued": _("Telegram notice queued"),
+    "telegram_chat_closed": _("Telegram chat closed"),
 }
+# Events that only say someone looked (reading decrypted content is audited, DESIGN): a run of
+# them of one kind by one actor is one line with a count, so the timeline does not drown.
+VIEWS = frozenset({"escort_task_opened", "messages_read"})
+# Events whose detail names an escort task status, shown after the label.
+WITH_TASK_STATUS = frozenset({"escort_reported", "escort_task_ended"})
 SYSTEM_STEPS = {
     "dormant_after_silence": _("Dormant after silence"),
     "reopen_on_contact": _("Reopened on new contact"),
@@ -53,42 +75,81 @@ HIDDEN = ("record_opened", "case_search", "duress_word_set")
 
 
 def timeline(case: Case, limit: int = 200, *, audit_private: bytes | None = None) -> list[dict]:
-    """The newest ``limit`` events about the case, oldest first.
+    """The newest ``limit`` lines about the case, oldest first; a run of view events (``VIEWS``)
+    of one kind by one actor is one line, with its count and its last time.
 
     A restricted case's events are sealed: with ``audit_private`` (the case's audit key, opened
-    by a named user) they show their true time and detail, otherwise only their year."""
-    events = list(
+    by a named user) they show their true time and detail, otherwise only their year. Action and
+    actor are in clear either way, so runs are found without opening anything."""
+    events = (
         Event.objects.filter(object_type="case", object_id=case.number)
         .exclude(action__in=HIDDEN)
         .select_related("actor")
-        .order_by("-seq")[:limit]
+        .order_by("-seq")
     )
+    runs: list[list[Event]] = []  # newest first; each run newest first
+    for event in events.iterator(chunk_size=500):
+        if runs and _continues(runs[-1][-1], event):
+            runs[-1].append(event)
+            continue
+        if len(runs) == limit:
+            break
+        runs.append([event])
     rows = []
-    for event in reversed(events):
-        at, detail, year_only = event.at, event.detail, False
-        if event.sealed is not None:
-            year_only = audit_private is None
-            if audit_private is not None:
-                try:
-                    true = log.unseal(event, audit_private)
-                except (ValueError, DecryptionFailed):
-                    year_only = True  # forged or foreign: show what is in clear
-                else:
-                    at, detail = true["at"], true["detail"]
-        if event.action == "case_transition":
+    for run in reversed(runs):
+        first, last = run[-1], run[0]
+        at, detail, year_only = _opened(first, audit_private)
+        if first.action == "case_transition":
             name = detail.get("transition", "")
             step = BY_NAME.get(name)
             label = step.label if step else SYSTEM_STEPS.get(name, name)
             target = Case.Status(detail["after"]).label if detail.get("after") else ""
         else:
-            label, target = LABELS.get(event.action, event.action), ""
-        rows.append(
-            {
-                "at": at,
-                "year_only": year_only,
-                "label": label,
-                "target": target,
-                "actor": event.actor_name or (event.actor.username if event.actor_id else None),
-            }
-        )
+            label, target = LABELS.get(first.action, first.action), ""
+            if first.action in WITH_TASK_STATUS:
+                target = _task_status(detail.get("status"))
+        row = {
+            "at": at,
+            "year_only": year_only,
+            "label": label,
+            "target": target,
+            "actor": first.actor_name or (first.actor.username if first.actor_id else None),
+            "count": len(run),
+        }
+        if len(run) > 1:
+            last_at, _detail, last_year_only = _opened(last, audit_private)
+            row["until"], row["until_year_only"] = last_at, last_year_only
+        rows.append(row)
     return rows
+
+
+def _continues(newer: Event, older: Event) -> bool:
+    """Does ``older`` (the event just before ``newer``) belong to ``newer``'s run of views?"""
+    return (
+        older.action in VIEWS
+        and older.action == newer.action
+        and older.actor_id == newer.actor_id
+        and older.actor_name == newer.actor_name
+    )
+
+
+def _opened(event: Event, audit_private: bytes | None) -> tuple:
+    """(time, detail, year only?) of an event, unsealed with the case's audit key if given."""
+    if event.sealed is None:
+        return event.at, event.detail, False
+    if audit_private is None:
+        return event.at, event.detail, True
+    try:
+        true = log.unseal(event, audit_private)
+    except (ValueError, DecryptionFailed):
+        return event.at, event.detail, True  # forged or foreign: show what is in clear
+    return true["at"], true["detail"], False
+
+
+def _task_status(value) -> str:
+    from planning.models import EscortTask
+
+    try:
+        return EscortTask.Status(value).label
+    except ValueError:
+        return ""
