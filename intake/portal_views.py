@@ -124,7 +124,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             try:
                 value = validate(question, request.POST.get("answer"))
             except AnswerError as problem:
-                error = problem.message
+                error = _("%(problem)s Then press Next.") % {"problem": problem.message}
             else:
                 answers[question.id] = value  # None: answered by leaving it empty
                 question = _after(q, answers, question)

@@ -40,7 +40,8 @@ class DefinitionError(Exception):
 
 
 class AnswerError(ValueError):
-    """An answer the applicant must correct; ``message`` is in the active language."""
+    """An answer the applicant must correct; ``message`` is in the active language and names
+    no button: every channel (portal, hotline console, Telegram bot) says how to answer again."""
 
     def __init__(self, message: str):
         super().__init__("invalid answer")
@@ -165,7 +166,7 @@ def validate(question: Question, raw) -> object:
     """Turn one raw answer into its stored value, or raise AnswerError. Never anything else."""
     text = "" if raw is None else str(raw)
     if len(text) > HARD_CAP:
-        raise AnswerError(_("This answer is too long. Shorten it and press Next again."))
+        raise AnswerError(_("This answer is too long. Shorten it."))
     text = text.strip()
     if not text:
         if question.required:
@@ -184,7 +185,7 @@ def _text(question: Question, text: str) -> str:
         raise AnswerError(
             _(
                 "This answer does not have the expected form. Check it against "
-                "the explanation under the question and press Next again."
+                "the explanation under the question."
             )
         )
     return text
@@ -231,15 +232,11 @@ def _date(question: Question, text: str) -> str:
         except ValueError:
             continue
     if parsed is None and looks_like_a_date:
-        raise AnswerError(
-            _("This date does not exist. Check the day and the month and press Next again.")
-        )
+        raise AnswerError(_("This date does not exist. Check the day and the month."))
     if parsed is None or parsed < date(1900, 1, 1):
         raise AnswerError(_("Please give a date as DD.MM.YYYY, for example 02.03.1994."))
     if question.validation.get("past") and parsed > timezone.localdate():
-        raise AnswerError(
-            _("This date cannot be in the future. Check the year and press Next again.")
-        )
+        raise AnswerError(_("This date cannot be in the future. Check the year."))
     return parsed.isoformat()
 
 

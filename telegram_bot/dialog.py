@@ -223,7 +223,9 @@ def _answer(chat, event: Incoming, raw=None) -> Outcome:
         # A friendly retry: his wrong answer goes, the question stays, the reason is told.
         chat.dirty = True
         outcome = Outcome(delete=_own(event) + chat.take(chat.state.pop("error_msg", None)))
-        outcome.send.append(Outgoing(problem.message, tag="error"))
+        # The bot has no Next button: the message says how to answer here.
+        retry = _("%(problem)s Then send your answer again.") % {"problem": problem.message}
+        outcome.send.append(Outgoing(retry, tag="error"))
         return outcome
     answers = chat.state["answers"]
     answers[question.id] = value  # None: skipped

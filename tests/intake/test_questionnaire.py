@@ -64,10 +64,10 @@ def test_valid_answers_are_normalised(qid, raw, stored):
 @pytest.mark.parametrize(("qid", "raw", "message"), [
     ("who", "general", "Please choose one of the options."),
     ("born", "31.02.1994",
-     "This date does not exist. Check the day and the month and press Next again."),
+     "This date does not exist. Check the day and the month."),
     ("born", "yesterday", "Please give a date as DD.MM.YYYY, for example 02.03.1994."),
     ("born", "01.01.2999",
-     "This date cannot be in the future. Check the year and press Next again."),
+     "This date cannot be in the future. Check the year."),
     ("phone", "call me",
      "This does not look like a phone number. Type it with the country code, "
      "for example +7 900 123 45 67."),
@@ -75,7 +75,7 @@ def test_valid_answers_are_normalised(qid, raw, stored):
      "These coordinates are out of range. Give the latitude, then the longitude, "
      "for example 48.1, 37.6, or describe the place in words."),
     ("who", "", "Please answer this question."),
-    ("notes", "x" * 3000, "This answer is too long. Shorten it and press Next again."),
+    ("notes", "x" * 3000, "This answer is too long. Shorten it."),
 ])  # fmt: skip
 def test_invalid_answers_get_a_clear_message(qid, raw, message):
     from django.utils import translation

@@ -44,7 +44,7 @@ def test_an_overlong_answer_is_refused_kindly(telegram, programme):
     telegram.press("a:serviceman", telegram.state["next_id"])
     calls = telegram.say("x" * 2500)
     assert telegram.sent(calls)[-1]["text"] == (
-        "This answer is too long. Shorten it and press Next again."
+        "This answer is too long. Shorten it. Then send your answer again."
     )
 
 

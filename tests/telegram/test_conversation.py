@@ -93,7 +93,7 @@ def test_an_invalid_date_is_asked_again_kindly(telegram, programme):
     assert current_question().id == "born"
     calls = telegram.say("31.02.1990")
     assert telegram.sent(calls)[-1]["text"] == (
-        "This date does not exist. Check the day and the month and press Next again."
+        "This date does not exist. Check the day and the month. Then send your answer again."
     )
     assert current_question().id == "born"
     calls = telegram.say("14.07.1995")
@@ -211,7 +211,7 @@ def test_an_invalid_phone_is_asked_again_kindly(telegram, programme):
     calls = telegram.say("call me maybe")
     assert telegram.sent(calls)[-1]["text"] == (
         "This does not look like a phone number. Type it with the country code, "
-        "for example +7 900 123 45 67."
+        "for example +7 900 123 45 67. Then send your answer again."
     )
     assert current_question().id == "phone"
     telegram.say("+380 44 123 4567")
@@ -223,3 +223,14 @@ def test_the_bots_own_words_are_translated(telegram, programme):
     assert telegram.sent(calls)[0]["text"].startswith("Здравствуйте. Это конфиденциальная анкета.")
     buttons = telegram.sent(calls)[-1]["reply_markup"]["inline_keyboard"][-1]
     assert [b["text"] for b in buttons][0] != "Back"
+
+
+def test_no_message_of_the_bot_asks_for_a_next_button(telegram, programme):
+    """The portal has a Next button, the bot none: its retries say to send the answer again."""
+    telegram.say("/start")
+    telegram.press("a:serviceman", telegram.state["next_id"])
+    telegram.say("Ivanov")
+    calls = telegram.say("01.01.2999")
+    assert telegram.sent(calls)[-1]["text"] == (
+        "This date cannot be in the future. Check the year. Then send your answer again."
+    )
