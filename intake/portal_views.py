@@ -85,8 +85,10 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
 def _question_context(request, question, answers: dict, error: str = "") -> dict:
     language = request.LANGUAGE_CODE
     q = current()
-    visible = q.visible(answers)
-    number = [v.id for v in visible].index(question.id) + 1 if question in visible else 1
+    # Counted over the questions that may still be asked, so the total never jumps up as a
+    # branch opens (tests/intake/test_portal_flow.py).
+    possible = q.possible(answers)
+    number = [v.id for v in possible].index(question.id) + 1 if question in possible else 1
     value = answers.get(question.id)
     return {
         "question": question,
@@ -96,7 +98,7 @@ def _question_context(request, question, answers: dict, error: str = "") -> dict
         "value": _shown(question, value),
         "error": error,
         "number": number,
-        "total": len(visible),
+        "total": len(possible),
         "can_go_back": number > 1,
         "expired": request.GET.get("expired") == "1" and not answers,
     }

@@ -107,6 +107,21 @@ class Questionnaire:
         """The questions that apply given the answers so far, in order."""
         return [q for q in self.questions if q.applies(answers)]
 
+    def possible(self, answers: dict) -> list[Question]:
+        """The questions that apply or may still apply, in order: a condition on a question not
+        answered yet (and itself still possible) may yet come true. The portal counts these, so
+        its "question N of M" never grows as branches open; it shrinks as they close."""
+        still: set[str] = set()
+        for question in self.questions:
+            if not question.when:
+                still.add(question.id)
+            elif question.when["question"] in answers:
+                if question.applies(answers):
+                    still.add(question.id)
+            elif question.when["question"] in still:
+                still.add(question.id)
+        return [q for q in self.questions if q.id in still]
+
     def next_question(self, answers: dict) -> Question | None:
         """The first applicable question not answered yet (None when complete)."""
         for question in self.visible(answers):

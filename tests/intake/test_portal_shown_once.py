@@ -90,14 +90,3 @@ def test_no_get_of_a_portal_address_is_a_blank_405(client_ru, url):
     assert response.status_code == 405 and response["Allow"] == "POST"
     assert re.search(r"<h1>[^<]+</h1>", html) and 'href="/portal/"' in html
     assert "Эту страницу нельзя открыть напрямую" in html
-
-
-def test_a_portal_answer_error_names_the_portal_s_next_button(client_ru):
-    client_ru.get("/portal/apply/")
-    for _ in range(10):
-        if current_question(client_ru) == "born":
-            break
-        qid = current_question(client_ru)
-        client_ru.post("/portal/apply/", {"answer": SOLDIER.get(qid, ""), "action": "next"})
-    page = client_ru.post("/portal/apply/", {"answer": "31.02.1994", "action": "next"})
-    assert "Проверьте день и месяц. Затем нажмите «Далее»." in page.content.decode()
