@@ -97,8 +97,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "compartments": compartments,
             "locked_session": locked_session,
             "no_access": records.NoAccess.message,
-            # Each step with the reason a precondition refuses it now, shown beside it.
-            "moves": [(m, states.refusal(case, m)) for m in states.allowed(case, request.user)],
+            **_moves(case, request.user),
             **_family_context(case, request.user),
             **_access_context(case, request.user),
             "assignable": (
@@ -108,6 +107,25 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             ),
         },
     )
+
+
+def _moves(case, user) -> dict:
+    """The steps offered on the case page. While a field unit runs an active escort task of the
+    case, it reports the exit itself (en route moves the case on, planning/field.py): the
+    officer's own "Exit under way" would only stand beside its report, so it is not offered and
+    the page says why."""
+    from planning.escort import ACTIVE
+    from planning.models import EscortTask
+
+    moves = states.allowed(case, user)
+    field_unit_reports = EscortTask.objects.filter(case=case, status__in=ACTIVE).exists()
+    if field_unit_reports:
+        moves = [m for m in moves if m.name != "start"]
+    # Each step with the reason a precondition refuses it now, shown beside it.
+    return {
+        "moves": [(m, states.refusal(case, m)) for m in moves],
+        "field_unit_reports": field_unit_reports,
+    }
 
 
 @require_http_methods(["GET", "POST"])
