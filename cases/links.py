@@ -9,34 +9,46 @@ and the hotline console.
 """
 
 from django.db.models import Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from cases import access
 from cases.models import Case, CaseLink
 
 # Blind indexes (vault/blind.py) in words, for linked cases.
 MATCHED_ON = {
-    "full_name": gettext_lazy("name"), "name_dob": gettext_lazy("name and date of birth"),
+    # A person's name, not a thing's ("name" alone is a team's name in the catalogues).
+    "full_name": pgettext_lazy("matched on", "name"),
+    "name_dob": gettext_lazy("name and date of birth"),
     "phone": gettext_lazy("phone number"), "service_number": gettext_lazy("service number"),
 }  # fmt: skip
 
 
-def shown_links(user, case: Case) -> tuple[list, bool]:
-    """([(link, matched on), ...] to cases the user holds, whether a possible match lies
-    outside them among unrestricted cases)."""
-    links = list(case.links.select_related("other").order_by("created_at"))
+def shown_links(user, case: Case) -> tuple[list[dict], bool]:
+    """(one row per linked case the user holds and kind of link: ``{"other", "kind", "via"}``
+    with every field it matched on, whether a possible match lies outside them among
+    unrestricted cases)."""
+    links = list(case.links.select_related("other").order_by("created_at", "pk"))
     return _split(user, [(link, link.other) for link in links])
 
 
-def _split(user, pairs) -> tuple[list, bool]:
+def _split(user, pairs) -> tuple[list[dict], bool]:
     visible = set(
         access.visible_cases(user)
         .filter(pk__in=[other.pk for _link, other in pairs])
         .values_list("pk", flat=True)
     )
-    shown = [
-        (link, MATCHED_ON.get(link.via, link.via)) for link, other in pairs if other.pk in visible
-    ]
+    rows: dict[tuple, dict] = {}  # in the order of each case's first link
+    for link, other in pairs:
+        if other.pk not in visible:
+            continue
+        row = rows.setdefault(
+            (other.pk, link.kind),
+            {"other": other, "kind": link.get_kind_display(), "fields": []},
+        )
+        field = MATCHED_ON.get(link.via, link.via)
+        if field not in row["fields"]:
+            row["fields"].append(field)
+    shown = [{**row, "via": ", ".join(str(f) for f in row["fields"])} for row in rows.values()]
     elsewhere = any(other.pk not in visible and not other.restricted for _link, other in pairs)
     return shown, elsewhere
 
