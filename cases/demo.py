@@ -21,18 +21,33 @@ from vault import possession
 from vault import staff as staff_keys
 from vault import teams as team_keys
 
+# Team names are what staff read in a Ukrainian UI: the demo's are Ukrainian.
+INTAKE, PLANNING, FINANCE, FIELD_UNIT = (
+    "Прийом звернень",
+    "Планування",
+    "Фінанси",
+    "Польовий підрозділ 1",
+)
 TEAMS = [
-    ("Intake", Team.Kind.INTAKE),
-    ("Planning", Team.Kind.PLANNING),
-    ("Finance", Team.Kind.FINANCE),
-    ("Field unit 1", Team.Kind.FIELD_UNIT),
+    (INTAKE, Team.Kind.INTAKE),
+    (PLANNING, Team.Kind.PLANNING),
+    (FINANCE, Team.Kind.FINANCE),
+    (FIELD_UNIT, Team.Kind.FIELD_UNIT),
 ]
+# The names an older demo gave them: renamed in place on the next `corridor demo`, so that a
+# development database keeps its members, keys and cases.
+FORMER_NAMES = {
+    "Intake": INTAKE,
+    "Planning": PLANNING,
+    "Finance": FINANCE,
+    "Field unit 1": FIELD_UNIT,
+}
 STAFF = [
-    ("operator", Role.OPERATOR, ["Intake"]),
-    ("officer", Role.CASE_OFFICER, ["Planning", "Intake"]),
-    ("field", Role.FIELD_LIAISON, ["Field unit 1"]),
-    ("finance", Role.FINANCE_OFFICER, ["Finance"]),
-    ("supervisor", Role.SUPERVISOR, ["Intake", "Planning"]),
+    ("operator", Role.OPERATOR, [INTAKE]),
+    ("officer", Role.CASE_OFFICER, [PLANNING, INTAKE]),
+    ("field", Role.FIELD_LIAISON, [FIELD_UNIT]),
+    ("finance", Role.FINANCE_OFFICER, [FINANCE]),
+    ("supervisor", Role.SUPERVISOR, [INTAKE, PLANNING]),
     ("auditor", Role.AUDITOR, []),
     ("admin", Role.ADMIN, []),
 ]
@@ -176,6 +191,9 @@ def demo_codename() -> str | None:
 
 def load() -> list[tuple[str, str, str, list[str]]]:
     """Create or refresh the demo; return (login, password, TOTP secret, backup codes) rows."""
+    for former, name in FORMER_NAMES.items():
+        if not Team.objects.filter(name=name).exists():
+            Team.objects.filter(name=former).update(name=name)
     teams = {
         name: Team.objects.get_or_create(name=name, defaults={"kind": kind})[0]
         for name, kind in TEAMS

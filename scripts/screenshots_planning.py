@@ -102,7 +102,7 @@ def main() -> None:
             )
             page.fill("#id_signal", "белая повязка на левой руке")
             page.fill("#id_code_word", "Ромашка")
-            page.select_option("#id_field_unit", label="Field unit 1")
+            page.select_option("#id_field_unit", label="Польовий підрозділ 1")  # cases/demo.py
             page.uncheck("#id_family_first")
             page.click("button.primary")
             page.screenshot(path=OUT / "planning-plan-error.png", full_page=True)

@@ -58,3 +58,25 @@ def test_the_demo_prints_a_codename_with_a_reply_waiting(db, capsys, client):
     client.post("/portal/login/", {"codename": codename})
     inbox = client.get("/portal/inbox/").content.decode()
     assert "Мы получили вашу заявку" in inbox
+
+
+def test_the_demo_teams_have_ukrainian_names(db, capsys):
+    """Staff read a Ukrainian UI: the demo's team names are Ukrainian too."""
+    call_command("demo")
+    names = set(Team.objects.values_list("name", flat=True))
+    assert names == {"Прийом звернень", "Планування", "Фінанси", "Польовий підрозділ 1"}
+    assert all(re.search("[а-яіїєґ]", name) for name in names)
+
+
+def test_an_older_demo_s_english_teams_are_renamed_in_place(db, capsys):
+    """A development database made by an older demo keeps its teams (members, keys, cases)."""
+    call_command("demo")
+    from cases import demo
+
+    for former, name in demo.FORMER_NAMES.items():
+        Team.objects.filter(name=name).update(name=former)
+    before = dict(Team.objects.values_list("name", "pk"))
+    call_command("demo")
+    after = dict(Team.objects.values_list("name", "pk"))
+    assert {after[name] for name in demo.FORMER_NAMES.values()} == set(before.values())
+    assert Team.objects.count() == 4
