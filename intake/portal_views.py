@@ -24,6 +24,7 @@ from cases.models import Case
 from corridor import outbox
 from intake import limits, portal, rewards, service
 from intake.questionnaire import AnswerError, current, validate
+from planning import times
 from vault import codenames
 
 PAGES = ("offer", "rights", "after", "drone", "genuine", "safety", "rewards")
@@ -340,6 +341,12 @@ def _logged_in(request) -> tuple[portal.Portal | None, str | None, bytes | None]
 def inbox(request: HttpRequest, p, case_id, key) -> HttpResponse:
     shown = messages.inbox(case_id or _NOBODY, key)
     messages.mark_read(case_id or _NOBODY, [m["id"] for m in shown])
+    for m in shown:
+        # In the zone his unit keeps, named (programmes/<programme>/planning.yaml), never in
+        # the programme's own Kyiv time without a zone.
+        m["at_shown"] = times.for_applicant(m["at"], request.LANGUAGE_CODE)
+        if m.get("expires_at"):
+            m["until_shown"] = times.for_applicant(m["expires_at"], request.LANGUAGE_CODE)
     # A later status would prove the codename real: show it only beside a message.
     status = _status(case_id if shown else None)
     response = _render(
