@@ -171,7 +171,7 @@ def _family_first(case: Case, wife_case: Case, officer) -> None:
     from planning import plans
 
     case.refresh_from_db()
-    unit = Team.objects.get(name="Field unit 1")
+    unit = Team.objects.get(name=FIELD_UNIT)
     plans.save_plan(
         case,
         {"procedure": "family_first", "persons": 1, "field_unit": unit, "family_first": True},

@@ -43,14 +43,21 @@ def link_own_case(relative: Relative, number: str, *, actor) -> Relative:
     if other.restricted:  # the link dates the restricted case too: years only from now on
         relative.created_at = year_start(relative.created_at)
     relative.save(update_fields=["own_case", "updated_at", "created_at"])
-    for about, action in ((case, "relative_case_linked"), (other, "linked_as_relative")):
-        audit(
-            action,
-            actor=actor,
-            object_type="case",
-            object_id=about.number,
-            relative=str(relative.pk),
-        )
+    # Both cases' timelines show the link (literal names: tests/cases/test_timeline_labels.py).
+    audit(
+        "relative_case_linked",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        relative=str(relative.pk),
+    )
+    audit(
+        "linked_as_relative",
+        actor=actor,
+        object_type="case",
+        object_id=other.number,
+        relative=str(relative.pk),
+    )
     return relative
 
 
@@ -63,14 +70,20 @@ def unlink_own_case(relative: Relative, *, actor) -> Relative:
     relative.updated_at = clear_now(case, relative)  # still dated as linked to ``other``
     relative.own_case = None
     relative.save(update_fields=["own_case", "updated_at"])
-    for about, action in ((case, "relative_case_unlinked"), (other, "unlinked_as_relative")):
-        audit(
-            action,
-            actor=actor,
-            object_type="case",
-            object_id=about.number,
-            relative=str(relative.pk),
-        )
+    audit(
+        "relative_case_unlinked",
+        actor=actor,
+        object_type="case",
+        object_id=case.number,
+        relative=str(relative.pk),
+    )
+    audit(
+        "unlinked_as_relative",
+        actor=actor,
+        object_type="case",
+        object_id=other.number,
+        relative=str(relative.pk),
+    )
     return relative
 
 
