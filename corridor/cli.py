@@ -20,6 +20,8 @@
                                  validate a questionnaire definition
     corridor procedures check [FOLDER]
                                  validate the exit procedures and planning settings
+    corridor rewards check [FOLDER]
+                                 validate the reward schedules (docs/rewards.md)
     corridor <command> ...       any other management command (migrate, check, ...)
 
 Each operation lives in the app that owns it; ``corridor <command> --help`` shows its rule.

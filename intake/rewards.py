@@ -1,40 +1,28 @@
-"""The reward schedule as programme data (programmes/<programme>/rewards.yaml), read for the
-portal's reward table. The rewards app will add assessments and payouts on the same data."""
+"""The reward table of the portal: the schedule in force today (rewards/schedules.py reads it
+from ``programmes/<programme>/rewards/``; assessments and payouts use the same data)."""
 
-from functools import cache
-from pathlib import Path
-
-import yaml
-from django.conf import settings
-
-
-@cache
-def schedule() -> dict:
-    path = Path(settings.CORRIDOR_PROGRAMME_DIR) / "rewards.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+from rewards import schedules
 
 
 def table(language: str) -> dict:
-    data = schedule()
-    rows = []
-    for item in data["categories"]:
-        low, high = item["usd"] if isinstance(item["usd"], list) else (item["usd"], item["usd"])
-        rows.append(
-            {
-                "id": item["id"],
-                "label": item["label"].get(language) or item["label"]["en"],
-                "low": _amount(low),
-                "high": _amount(high),
-            }
-        )
+    schedule = schedules.current()
+    rows = [
+        {
+            "id": category.id,
+            "label": category.label_in(language),
+            "low": _amount(category.low),
+            "high": _amount(category.high),
+        }
+        for category in schedule.categories.values()
+    ]
     return {
-        "law": data["law"].get(language) or data["law"]["en"],
-        "effective": data["effective"],
+        "law": schedule.law_in(language),
+        "effective": schedule.effective,
         "rows": rows,
-        "conditions": [c.get(language) or c["en"] for c in data["conditions"]],
+        "conditions": [c.get(language) or c["en"] for c in schedule.conditions],
     }
 
 
-def _amount(usd: int) -> str:
+def _amount(usd) -> str:
     """1000000 -> "1 000 000" (a narrow space, as Russian and Ukrainian write thousands)."""
     return f"{int(usd):,}".replace(",", "\u202f")
