@@ -115,6 +115,9 @@ def coarsen(case: Case) -> dict:
     from family.restriction import coarsen as coarsen_family
 
     true["family"] = coarsen_family(case)  # relatives of the case, or it a relative's own
+    from rewards.restriction import coarsen as coarsen_rewards
+
+    true["rewards"] = coarsen_rewards(case)  # equipment, proposals, payments, ledger
     return true
 
 

@@ -51,6 +51,8 @@ NOT_ABOUT_A_CASE = {
     # state, sealed under a key derived from the chat id (docs/telegram.md). Its dates (last
     # update, rate bucket) are the chat's, and nothing in the row names a case in clear.
     "telegram_bot.Chat",
+    # Exchange rates: a currency's rate per US dollar on a day, imported by finance.
+    "rewards.Rate",
 }
 
 
@@ -212,6 +214,18 @@ def _receive_and_register(case, officer):
     enquiries.answer_enquiry(asked, "no_record", actor=officer, opener=None)
 
 
+def _rewards(case, programme):
+    """Equipment recorded and a reward proposed by finance (dated rows about the case)."""
+    from decimal import Decimal
+
+    from rewards import approvals, equipment
+    from tests.rewards.conftest import mi8
+
+    officer = unlocked(programme.users["finance_officer"])
+    item = equipment.record_item(case, mi8(), actor=officer)
+    approvals.propose(item, Decimal(500_000), "", actor=officer, actor_private=private_of(officer))
+
+
 @pytest.fixture
 def second(programme):
     user = programme.staff.make(
@@ -242,6 +256,7 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(
     _family(case, officer)
     _family(make_case(programme.teams["intake"]), officer, own_case=case)
     _receive_and_register(case, officer)
+    _rewards(case, programme)
     # Two supervisors restrict it: the rows written so far are cut to their year.
     # Named: both supervisors, so that a later request has an approver who holds the keys
     # (issue 18, point 5); approved by a third who holds the team's key.
@@ -305,6 +320,10 @@ def test_a_restricted_case_keeps_no_true_time_in_any_table(
         "reception.MediaConsent",
         "reception.Media",
         "reception.Enquiry",
+        "rewards.EquipmentItem",
+        "rewards.Proposal",
+        "rewards.Payment",
+        "rewards.Entry",
     } <= walked
     # The other side of each link is dated by the year too.
     for link in apps.get_model("cases", "CaseLink").objects.filter(other=case):
