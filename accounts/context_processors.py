@@ -11,6 +11,7 @@ NAVIGATION = [
     ("intake:watch_list", _("Watch list"), "accounts.manage_watchlist"),
     ("planning:field", _("Field console"), "accounts.run_escort_tasks"),
     ("planning:check_code", _("Check a code"), "accounts.record_intake"),
+    ("rewards:list", _("Rewards"), "accounts.approve_rewards"),
     ("audit:events", _("Audit log"), "accounts.view_audit_log"),
     ("accounts:staff", _("Staff"), "accounts.manage_staff"),
     ("accounts:teams", _("Teams"), "accounts.manage_teams"),

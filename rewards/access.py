@@ -60,3 +60,12 @@ def visible_items(user) -> QuerySet:
     if user.has_perm("accounts.view_team_cases"):
         ordinary &= Q(case__team_id__in=sorted(possession.teams_of(user)))
     return EquipmentItem.objects.filter(ordinary | restricted)
+
+
+def case_by_number(user, number: str):
+    """The case of that number if the user holds its rewards; None otherwise (a case that
+    does not exist and one he does not hold look the same)."""
+    from cases.models import Case
+
+    case = Case.objects.filter(number=number[:16]).first() if is_finance(user) else None
+    return case if case is not None and holds(user, case) else None

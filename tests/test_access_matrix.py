@@ -74,6 +74,14 @@ GET = {
     # needs CORRIDOR_PORTAL_HOSTS or CORRIDOR_HOTLINE (development has sample ones; without,
     # back to the console: tests/planning/test_dropnote.py)
     "planning:generic_note": "302 404 404 200 404 404 404 404 404",
+    # rewards: finance and supervisors (approve_rewards); rates only for who records payouts;
+    # an item or photo id that matches nothing is "not found"
+    "rewards:list": "302 404 404 404 200 200 404 404 404",
+    "rewards:item": "302 404 404 404 404 404 404 404 404",
+    "rewards:photo": "302 404 404 404 404 404 404 404 404",
+    "rewards:rates": "302 404 404 404 200 404 404 404 404",
+    "rewards:report": "302 404 404 404 200 200 404 404 404",
+    "rewards:report_csv": "302 404 404 404 200 200 404 404 404",
 }  # fmt: skip
 # POST-only views: the status of a POST. A case outside the user's scope is "not found".
 POST = {
