@@ -47,7 +47,8 @@ STAFF = [
     ("officer", Role.CASE_OFFICER, [PLANNING, INTAKE]),
     ("field", Role.FIELD_LIAISON, [FIELD_UNIT]),
     ("finance", Role.FINANCE_OFFICER, [FINANCE]),
-    ("supervisor", Role.SUPERVISOR, [INTAKE, PLANNING]),
+    ("finance2", Role.FINANCE_OFFICER, [FINANCE]),  # a reward's second pair of eyes
+    ("supervisor", Role.SUPERVISOR, [INTAKE, PLANNING, FINANCE]),
     ("auditor", Role.AUDITOR, []),
     ("admin", Role.ADMIN, []),
 ]
@@ -209,4 +210,8 @@ def load() -> list[tuple[str, str, str, list[str]]]:
     if not Case.objects.exists():
         _cases(logins)
         _write_logins(logins)
+    from rewards import demo as rewards_demo
+
+    with transaction.atomic():
+        rewards_demo.load(logins)  # sample rates; the Mi-8 proposed, waiting for approval
     return rows

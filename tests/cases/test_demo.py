@@ -80,3 +80,15 @@ def test_an_older_demo_s_english_teams_are_renamed_in_place(db, capsys):
     after = dict(Team.objects.values_list("name", "pk"))
     assert {after[name] for name in demo.FORMER_NAMES.values()} == set(before.values())
     assert Team.objects.count() == 4
+
+
+def test_the_demo_shows_the_mi8_reward_waiting_for_approval(db, capsys):
+    from rewards.models import EquipmentItem, Proposal, Rate
+
+    call_command("demo")
+    item = EquipmentItem.objects.get()
+    assert item.category == "combat_helicopter"
+    assert Proposal.objects.get(item=item).status == Proposal.Status.PROPOSED
+    assert Rate.objects.filter(currency="UAH").exists()
+    call_command("demo")  # again: nothing doubled
+    assert EquipmentItem.objects.count() == 1

@@ -1,6 +1,5 @@
 """The staff pages: the whole flow through HTTP, bad input kept and named, no 500."""
 
-
 import pytest
 
 from audit.models import Event
