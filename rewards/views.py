@@ -2,6 +2,8 @@
 redirect. Every refusal and every bad input comes back as a translated message on the same page
 with what was typed kept; nothing here decides who may do what (rewards/approvals.py does)."""
 
+import uuid
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -185,7 +187,11 @@ def item_detail(request: HttpRequest, item_id) -> HttpResponse:
 
 
 def _live_proposal(item, proposal_id):
-    found = item.proposals.filter(pk=proposal_id).first() if proposal_id else None
+    try:
+        proposal_id = uuid.UUID(str(proposal_id))
+    except ValueError:
+        raise Http404 from None
+    found = item.proposals.filter(pk=proposal_id).first()
     if found is None:
         raise Http404
     return found

@@ -171,3 +171,18 @@ def test_a_supervisor_sees_the_report_but_not_another_teams_items(money, clients
     assert "Nothing to report yet" in html
     assert clients["boss"].get("/rewards/rates/").status_code == 404
     assert Entry.objects.count() == 0
+
+
+def test_forged_form_values_get_a_404_or_a_message_never_a_500(money, clients):
+    clients["officer"].post("/rewards/", _item_form(money))
+    url = f"/rewards/items/{EquipmentItem.objects.get().pk}/"
+    officer = clients["officer"]
+    assert officer.post(url, {"action": "approve", "proposal": "not-a-uuid"}).status_code == 404
+    assert officer.post(url, {"action": "approve"}).status_code == 404
+    assert officer.post(url, {"action": "explode"}).status_code == 404
+    assert officer.post(url, {"action": "reverse", "entry": "x", "reason": "y"}).status_code == 200
+    assert (
+        officer.post(url, {"action": "reverse", "entry": "999", "reason": "y"}).status_code == 404
+    )
+    html = officer.post(url, {"action": "propose", "amount": "NaN"}).content.decode()
+    assert "Give an amount in US dollars" in html
