@@ -357,9 +357,15 @@ def _reporter(request) -> None:
 def report(request: HttpRequest) -> HttpResponse:
     _reporter(request)
     labels = dict(_category_labels())
+    statuses = {
+        reports.RECORDED: _("Recorded"),
+        reports.PAID: _("Paid"),
+        **dict(Proposal.Status.choices),
+    }
     found = reports.totals(request.user)
     for row in found["rows"]:
         row["label"] = labels.get(row["category"], row["category"])
+        row["status_label"] = statuses.get(row["status"], row["status"])
     return render(request, "rewards/report.html", {"report": found})
 
 

@@ -75,6 +75,9 @@ def test_the_whole_flow_through_the_pages(money, clients):
     assert "combat_helicopter,paid," in body and "500000.00" in body
     assert money.case.number not in body and "REF-77" not in body and "Mi-8" not in body
     assert Event.objects.filter(action="rewards_report_exported").exists()
+    boss.cookies["corridor_language"] = "uk"
+    page = boss.get("/rewards/report/").content.decode()
+    assert "Виплачено" in page and "Бойовий гелікоптер" in page
 
 
 @pytest.mark.parametrize(
