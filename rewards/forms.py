@@ -52,7 +52,7 @@ class SharesForm(forms.Form):
         label=_("Shares: one line per case, “case number percent”"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example: C-2023-0001 50, then C-2023-0002 50. They add up to 100."),
+        help_text=_("For example: 26-00001 50, then 26-00002 50. They add up to 100."),
     )
 
     def lines(self) -> list[tuple[str, str]] | None:
