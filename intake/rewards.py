@@ -5,7 +5,11 @@ from rewards import schedules
 
 
 def table(language: str) -> dict:
-    schedule = schedules.current()
+    try:
+        schedule = schedules.current()
+    except (schedules.ScheduleError, schedules.NoSchedule):
+        # The start-up check (rewards/checks.py) names the problem; the page stays up.
+        return {"law": "", "effective": None, "rows": [], "conditions": []}
     rows = [
         {
             "id": category.id,

@@ -117,3 +117,20 @@ def test_two_laws_on_the_same_day_are_refused(tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("rewards", "check", str(folder))
     assert "same day" in capsys.readouterr().err
+
+
+def test_a_broken_schedule_folder_stops_the_start_and_the_portal_page_stays_up(
+    client, programme, tmp_path, monkeypatch
+):
+    from rewards.checks import reward_schedules
+
+    assert reward_schedules(None) == []
+    folder = _folder(tmp_path, ("2024-01-01-broken.yaml", "law: [unclosed\n"))
+    monkeypatch.setattr(schedules, "directory", lambda: folder)
+    found = reward_schedules(None)
+    assert found and found[0].id == "rewards.E002" and "2024-01-01-broken.yaml" in found[0].msg
+    assert client.get("/portal/p/rewards/").status_code == 200
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setattr(schedules, "directory", lambda: empty)
+    assert [e.id for e in reward_schedules(None)] == ["rewards.E003"]
