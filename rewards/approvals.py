@@ -71,7 +71,7 @@ def _amount(value) -> Decimal | None:
 
 def _lock(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("item", "item__case", "record")
         .get(pk=proposal.pk)
     )
@@ -211,7 +211,7 @@ def authorise(proposal: Proposal, *, actor, actor_private=None) -> Proposal:
     amount = proposal.amount_usd
     if amount is None:
         opener = _opener(actor, actor_private)
-        if opener is None:
+        if opener is None or proposal.record is None:
             raise TransitionRefused(NO_KEYS)
         amount = Decimal(opener(proposal.record)["amount"])
     proposal.status = S.AUTHORISED

@@ -122,6 +122,8 @@ def facts(item: EquipmentItem, opener=None) -> dict:
             "schedule": item.schedule,
             "handed_over_on": item.handed_over_on,
         }
+    if item.record is None:  # purged: its sealed content is gone
+        raise records.NoAccess("the equipment record was purged")
     values = dict(opener(item.record))
     values["handed_over_on"] = date.fromisoformat(values["handed_over_on"])
     return values

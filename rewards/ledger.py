@@ -68,7 +68,7 @@ def sealed_amount(entry: Entry, opener) -> Decimal:
         return entry.amount
     if not entry.case.restricted:
         raise LedgerTampered("an ordinary case's ledger entry without an amount")
-    if opener is None:
+    if opener is None or entry.record is None:
         raise records.NoAccess("a restricted case's amounts need the named user's keys")
     return Decimal(opener(entry.record)["amount"])
 

@@ -27,7 +27,11 @@ class EquipmentItem(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="equipment")
-    record = models.OneToOneField("vault.Record", on_delete=models.PROTECT, related_name="+")
+    # A purge (crypto-shredding) deletes the case's records: the row stays, its plain columns
+    # still count in reports, its sealed content is gone.
+    record = models.OneToOneField(
+        "vault.Record", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     category = models.CharField(max_length=40, blank=True)
     schedule = models.CharField(max_length=80, blank=True)
     handed_over_on = models.DateField(null=True, blank=True)
@@ -63,7 +67,7 @@ class Photo(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     item = models.ForeignKey(EquipmentItem, on_delete=models.PROTECT, related_name="photos")
-    record = models.OneToOneField("vault.Record", on_delete=models.PROTECT, related_name="+")
+    record = models.OneToOneField("vault.Record", on_delete=models.CASCADE, related_name="+")
 
     def __str__(self) -> str:
         return f"photo {self.pk}"
@@ -83,7 +87,9 @@ class Proposal(models.Model):
     item = models.ForeignKey(EquipmentItem, on_delete=models.PROTECT, related_name="proposals")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
     amount_usd = models.DecimalField(null=True, blank=True, **AMOUNT)
-    record = models.OneToOneField("vault.Record", on_delete=models.PROTECT, related_name="+")
+    record = models.OneToOneField(
+        "vault.Record", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -133,7 +139,9 @@ class Payment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="payments")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
-    record = models.OneToOneField("vault.Record", on_delete=models.PROTECT, related_name="+")
+    record = models.OneToOneField(
+        "vault.Record", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     usd = models.DecimalField(null=True, blank=True, **AMOUNT)
     uah = models.DecimalField(null=True, blank=True, **AMOUNT)
     paid_on = models.DateField(null=True, blank=True)
@@ -186,7 +194,16 @@ class Entry(models.Model):
     reverses = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
-    record = models.OneToOneField("vault.Record", on_delete=models.PROTECT, related_name="+")
+    # The entry is never changed, not even when a purge (crypto-shredding) deletes its record:
+    # no database constraint and nothing done on delete, so the reference is left dangling and
+    # reads as no record (null=True makes select_related an outer join that keeps the entry).
+    record = models.OneToOneField(
+        "vault.Record",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(null=True, blank=True)
 

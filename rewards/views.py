@@ -97,7 +97,7 @@ def _item(request, item_id):
 
 
 def _open(request, record) -> dict | None:
-    if not records.can_open(request.user, record):
+    if record is None or not records.can_open(request.user, record):
         return None
     try:
         return records.open(request, record)
