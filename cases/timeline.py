@@ -76,6 +76,16 @@ LABELS = {
     "media_added": _("Photo or video added"),
     "media_deleted": _("Photo or video deleted"),
     "media_downloaded": _("Photo or video downloaded"),
+    # rewards/ (no amount, no category: ids only)
+    "reward_item_recorded": _("Equipment recorded for a reward"),
+    "reward_photo_added": _("Photo of the equipment added"),
+    "reward_shares_set": _("Reward shares of co-defectors set"),
+    "reward_proposed": _("Reward proposed"),
+    "reward_approved": _("Reward approved"),
+    "reward_authorised": _("Reward authorised"),
+    "reward_rejected": _("Reward proposal rejected"),
+    "reward_paid": _("Reward paid"),
+    "reward_entry_reversed": _("Ledger entry reversed"),
 }
 # Events that only say someone looked (reading decrypted content is audited, DESIGN): a run of
 # them of one kind by one actor is one line with a count, so the timeline does not drown.
