@@ -12,7 +12,9 @@ deploy/systemd/corridor-purge.timer) then shreds every case that is due:
   unreadable);
 * its attachment files on disk, found by ``vault.StoredFile`` without any key;
 * whatever the apps registered here (``register_purger``): planning's plans, instructions and
-  escort tasks; the Telegram chat and reply address; reception, family and rewards add theirs;
+  escort tasks; the Telegram chat and reply address; family's relatives and links
+  (family/retention.py); reception's events, capture cards, consents and media rows, and the
+  records of what it keeps for counts (reception/retention.py); rewards will add its own;
 * its rows in the outbox: their payloads are sealed to the workers' delivery key, so the
   purge runs where that key is (as the worker does) and opens each waiting row to find the
   case's; the handlers also refuse any work for a purged case (intake/tasks.py,

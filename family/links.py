@@ -16,7 +16,7 @@ from audit.log import record as audit
 from cases import access
 from cases.access import holds
 from cases.models import Case
-from cases.states import TransitionRefused
+from cases.states import PURGED, TransitionRefused
 from family.models import Relative
 from family.relatives import can_view, clear_now, lock_for_change
 from vault.records import year_start
@@ -34,6 +34,8 @@ def link_own_case(relative: Relative, number: str, *, actor) -> Relative:
     other = access.visible_cases(actor).filter(number=number).first() if number else None
     if other is None or not holds(actor, other):
         raise TransitionRefused(NOT_IN_SCOPE)
+    if other.purged_at is not None:  # the purge cut every link to it; none is made again
+        raise TransitionRefused(PURGED)
     if other.pk == case.pk:
         raise TransitionRefused(_("Give the case the relative opened himself, not this one."))
     if Relative.objects.filter(case=case, own_case=other).exclude(pk=relative.pk).exists():

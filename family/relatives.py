@@ -30,7 +30,7 @@ from accounts.models import Team
 from audit.log import record as audit
 from cases.access import holds
 from cases.models import Case
-from cases.states import NO_KEYS, TransitionRefused
+from cases.states import NO_KEYS, PURGED, TransitionRefused
 from family.models import Relative
 from vault import possession, records
 from vault.models import Record
@@ -119,6 +119,8 @@ def _guard(case: Case, actor) -> Case:
     if not actor.has_perm("accounts.plan_exits"):
         raise TransitionRefused(_("Relatives are managed by the planning team."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.purged_at is not None:
+        raise TransitionRefused(PURGED)
     if not holds(actor, case):
         raise TransitionRefused(NO_KEYS)
     if not can_view(actor, case):

@@ -13,6 +13,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from cases import access
+from cases import purged as purged_case
 from cases.states import TransitionRefused
 from family import links as family_links
 from family import relatives
@@ -23,13 +24,15 @@ from vault import sessions
 SEALED_FIELDS = ("name", "location", "contact", "needs", "note", "relation")
 
 
-def _case_for(request: HttpRequest, number: str):
+def _case_for(request: HttpRequest, number: str, *, purged: bool = False):
+    """A purged case only where ``purged`` (the list says its data was deleted); everywhere
+    else "not found"."""
     if not request.user.has_perm("accounts.view_team_cases"):
         raise Http404  # field liaisons, finance, auditors and admins: no case pages at all
     case = access.case_for_user(request.user, number)
     if not relatives.can_view(request.user, case):
         raise Http404("the user's keys do not open this case's family part")
-    return case
+    return case if purged else purged_case.refuse(case)
 
 
 def _rows(request, case) -> list[dict]:
@@ -51,7 +54,9 @@ def _rows(request, case) -> list[dict]:
 @sensitive_post_parameters(*SEALED_FIELDS)
 @require_http_methods(["GET", "POST"])
 def relative_list(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case_for(request, number)
+    case = _case_for(request, number, purged=True)
+    if case.purged_at is not None:
+        return purged_case.page(request, case)  # a POST adds nothing to it
     form = RelativeForm()
     if request.method == "POST":
         form = RelativeForm(request.POST)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from audit.log import record as audit
 from cases.access import holds
 from cases.models import Case
-from cases.states import NO_KEYS, TransitionRefused
+from cases.states import NO_KEYS, PURGED, TransitionRefused
 from reception.models import CaptureCard, Custody, CustodyEvent, Registration
 from vault import blind, records
 from vault.policy import IDENTITY
@@ -95,6 +95,8 @@ def _guard(case: Case, actor, states) -> Case:
     if not may_receive(actor):
         raise TransitionRefused(_("Receptions are recorded by case officers."))
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.purged_at is not None:
+        raise TransitionRefused(PURGED)
     if not holds(actor, case):
         raise TransitionRefused(NO_KEYS)
     if case.status not in states:

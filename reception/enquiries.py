@@ -28,7 +28,7 @@ from audit.log import record as audit
 from cases.access import holds
 from cases.links import possible_match_elsewhere
 from cases.models import Case
-from cases.states import NO_KEYS, TransitionRefused
+from cases.states import NO_KEYS, PURGED, TransitionRefused
 from reception.custody import Invalid
 from reception.models import CustodyEvent, Enquiry, Registration
 from vault import blind, records
@@ -51,6 +51,8 @@ def _blank(value) -> bool:
 def _guard(case: Case, actor) -> None:
     if not may_enquire(actor):
         raise TransitionRefused(_("Enquiries are recorded by hotline staff."))
+    if case.purged_at is not None:
+        raise TransitionRefused(PURGED)
     if not holds(actor, case):
         raise TransitionRefused(NO_KEYS)
 

@@ -7,16 +7,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import access
+from cases import purged as purged_case
 from cases.states import TransitionRefused
 from reception import outcomes
 from reception.outcome_forms import GuaranteeForm, OutcomeForm
 from vault import sessions
 
 
-def _case(request: HttpRequest, number: str):
+def _case(request: HttpRequest, number: str, *, purged: bool = False):
+    """A purged case only where ``purged`` (its page says so); everywhere else "not found"."""
     if not request.user.has_perm(outcomes.CAPABILITY):
         raise Http404
-    return access.case_for_user(request.user, number)
+    case = access.case_for_user(request.user, number)
+    return case if purged else purged_case.refuse(case)
 
 
 def _page(request, case, outcome_form=None, guarantee_form=None, status=200) -> HttpResponse:
@@ -37,7 +40,10 @@ def _page(request, case, outcome_form=None, guarantee_form=None, status=200) -> 
 @require_GET
 def outcome(request: HttpRequest, number: str) -> HttpResponse:
     """The case's outcome and the guarantees promised to the man."""
-    return _page(request, _case(request, number))
+    case = _case(request, number, purged=True)
+    if case.purged_at is not None:
+        return purged_case.page(request, case)
+    return _page(request, case)
 
 
 @require_POST

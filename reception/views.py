@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.log import record as audit
 from cases import access
+from cases import purged as purged_case
 from cases.states import TransitionRefused
 from reception import bureau, capturecard, custody, enquiries, media
 from reception.forms import (
@@ -26,10 +27,13 @@ from reception.models import Custody, CustodyEvent, Media, MediaConsent, Registr
 from vault import attachments, records, sessions
 
 
-def _case(request: HttpRequest, number: str):
+def _case(request: HttpRequest, number: str, *, purged: bool = False):
+    """The case if the user may see reception pages and holds it. A purged case only where
+    ``purged`` (the page then says its data was deleted); everywhere else "not found"."""
     if not request.user.has_perm("accounts.view_team_cases"):
         raise Http404
-    return access.case_for_user(request.user, number)
+    case = access.case_for_user(request.user, number)
+    return case if purged else purged_case.refuse(case)
 
 
 def _writer(request: HttpRequest, number: str):
@@ -97,7 +101,9 @@ def _media_context(request: HttpRequest, case, unlocked: bool) -> dict:
 
 @require_GET
 def reception(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number)
+    case = _case(request, number, purged=True)
+    if case.purged_at is not None:
+        return purged_case.page(request, case)
     return render(request, "reception/case.html", _overview(request, case))
 
 
@@ -392,10 +398,10 @@ def media_delete(request: HttpRequest, number: str, media_id) -> HttpResponse:
 # --- relatives' enquiries ("I want to find") ------------------------------------------------
 
 
-def _enquirer(request: HttpRequest, number: str):
+def _enquirer(request: HttpRequest, number: str, *, purged: bool = False):
     if not enquiries.may_enquire(request.user):
         raise Http404
-    return _case(request, number)
+    return _case(request, number, purged=purged)
 
 
 def _opener(request: HttpRequest):
@@ -409,7 +415,9 @@ def _opener(request: HttpRequest):
 @require_http_methods(["GET", "POST"])
 def enquiry_list(request: HttpRequest, number: str) -> HttpResponse:
     """The enquiries recorded on this contact's case, and a form for a new one."""
-    case = _enquirer(request, number)
+    case = _enquirer(request, number, purged=True)
+    if case.purged_at is not None:
+        return purged_case.page(request, case)  # a POST adds nothing to it
     form = EnquiryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
