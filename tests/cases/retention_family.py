@@ -52,14 +52,16 @@ def relative_values(canary: str) -> dict:
     }
 
 
-def add_family_and_reception(case, contact, officer, *, canary: str, opener) -> None:
+def add_family_and_reception(case, contact, officer, *, canary: str, other: str, opener) -> None:
     """On ``case`` (in progress; ``officer`` holds it and ``contact``, a relative's own
     hotline case, and opens their family and identity parts): two relatives, one linked to
     ``contact``, and on ``contact`` a relative linked back to ``case``; custody, a POW
     registration, a hospital admission with its capture-card task, a photo consent and a photo,
     an enquiry recorded on ``case`` and one on ``contact`` that matches ``case`` and is
-    answered "registered"; an outcome and a guarantee. ``opener(record)`` opens a record with
-    the officer's keys. The caller moves the case to its final status."""
+    answered "registered"; an outcome and a guarantee. ``canary`` is in a sealed value of each
+    row of ``case``, ``other`` in those of ``contact`` (which the purge of ``case`` keeps).
+    ``opener(record)`` opens a record with the officer's keys. The caller moves the case to its
+    final status."""
     from cases.models import Case
     from family import links, relatives
     from reception import custody, enquiries, media, outcomes
@@ -67,7 +69,7 @@ def add_family_and_reception(case, contact, officer, *, canary: str, opener) -> 
     wife = relatives.add(case, relative_values(canary), actor=officer)
     relatives.add(case, {**relative_values(canary), "relation": "child"}, actor=officer)
     links.link_own_case(wife, contact.number, actor=officer)
-    husband = relatives.add(contact, {**relative_values(canary), "name": "Иван"}, actor=officer)
+    husband = relatives.add(contact, {**relative_values(other), "name": "Иван"}, actor=officer)
     links.link_own_case(husband, case.number, actor=officer)
 
     custody.record_custody(case, custody_values(canary), actor=officer)
@@ -100,9 +102,9 @@ def add_family_and_reception(case, contact, officer, *, canary: str, opener) -> 
         "first_names": "Ivan Petrovich",
         "date_of_birth": date(1994, 3, 17),
         "service_number": "",
-        "marks": canary,
+        "marks": other,
     }
     asked = enquiries.record_enquiry(contact, sought, actor=officer)
     enquiries.answer_enquiry(asked, "registered", actor=officer, opener=opener)
-    brother = {**sought, "surname": "Неизвестный", "service_number": "ZZ-999"}
+    brother = {**sought, "surname": "Неизвестный", "service_number": "ZZ-999", "marks": canary}
     enquiries.record_enquiry(case, brother, actor=officer)

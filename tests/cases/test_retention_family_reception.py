@@ -23,7 +23,7 @@ from reception.models import (
     Registration,
 )
 from tests.cases.retention_family import add_family_and_reception
-from tests.cases.retention_scenario import CANARY
+from tests.cases.retention_scenario import CANARY, OTHER
 from tests.vault.conftest import make_case, private_of, unlocked
 from vault import records
 from vault.models import BlindIndex, Record, StoredFile
@@ -56,7 +56,9 @@ def pair(programme, officer):
     case = make_case(programme.teams["intake"], status=Case.Status.IN_PROGRESS, language="ru")
     records.seal(case, IDENTITY, {"name": CANARY}, kind="answers")
     contact = make_case(programme.teams["intake"], channel=Case.Channel.HOTLINE)
-    add_family_and_reception(case, contact, officer, canary=CANARY, opener=_opener(officer))
+    add_family_and_reception(
+        case, contact, officer, canary=CANARY, other=OTHER, opener=_opener(officer)
+    )
     Case.objects.filter(pk=case.pk).update(
         status=Case.Status.CLOSED, status_changed_at=NOW - timedelta(days=1000)
     )
