@@ -97,7 +97,10 @@ def read_file(values: dict) -> Iterator[bytes]:
 
 
 def delete_file(values: dict) -> None:
-    _path(values).unlink(missing_ok=True)
+    """Delete one attachment file and its file-to-case row; the caller deletes its record."""
+    path = _path(values)
+    path.unlink(missing_ok=True)
+    StoredFile.objects.filter(name=path.name).delete()
 
 
 def delete_case_files(case) -> int:

@@ -174,6 +174,7 @@ def test_no_page_of_a_purged_case_fails(programme, pair):
         "media": Media.objects.get(case=case).pk,
         "consent": MediaConsent.objects.get(case=case).pk,
         "guarantee": Guarantee.objects.get(case=case).pk,
+        "asked": Enquiry.objects.get(case=contact).pk,
     }
     retention.purge(NOW)
     records_before = Record.objects.count()
@@ -187,9 +188,16 @@ def test_no_page_of_a_purged_case_fails(programme, pair):
                 html = page.content.decode()
                 assert "Personal data deleted on" in html, (role, url)
                 assert CANARY not in html
-        # The mother's case still shows its family and enquiry pages.
-        for url in (f"/family/cases/{contact.number}/", f"/reception/enquiries/{contact.number}/"):
-            assert client.get(url).status_code in (200, 404)
+        # The mother's case still shows its pages, without a link to the purged case.
+        for url in (
+            f"/cases/{contact.number}/",
+            f"/family/cases/{contact.number}/",
+            f"/reception/enquiries/{contact.number}/",
+            f"/reception/enquiries/{contact.number}/{ids['asked']}/",
+        ):
+            page = client.get(url)
+            assert page.status_code in (200, 404), (role, url)
+            assert f"/cases/{case.number}/" not in page.content.decode(), (role, url)
     assert Record.objects.count() == records_before
     assert not Record.objects.filter(case=case).exists()
     # The main pages say so rather than "not found", for whoever may see them.
@@ -232,3 +240,44 @@ def test_nothing_links_to_or_is_added_to_a_purged_case_again(programme, officer,
         assert refused.value.message == PURGED
     husband.refresh_from_db()
     assert husband.own_case is None and not Record.objects.filter(case=case).exists()
+
+
+def test_purging_the_relatives_case_cuts_the_links_and_keeps_the_prisoners_data(
+    programme, officer, pair
+):
+    """The other direction: the mother's own case is purged, his is not. Her enquiry and her
+    relative row go; his relative row of her loses its link, and his records stay."""
+    case, contact = pair
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.REGISTERED)
+    Case.objects.filter(pk=contact.pk).update(
+        status=Case.Status.WITHDRAWN, status_changed_at=NOW - timedelta(days=1000)
+    )
+    wife = Relative.objects.get(case=case, own_case=contact)
+    assert retention.purge(NOW) == [contact.number]
+    wife.refresh_from_db()
+    assert wife.own_case is None and wife.record is not None
+    assert not Record.objects.filter(case=contact).exists()
+    assert list(Enquiry.objects.filter(case=contact).values_list("record", "answer")) == [
+        (None, "registered")
+    ]
+    assert Registration.objects.get(case=case).record is not None
+    assert BlindIndex.objects.filter(case=case).exists()
+    assert Media.objects.filter(case=case).exists()
+    client = programme.staff.client(programme.users["case_officer"])
+    for url in (f"/cases/{case.number}/", f"/family/cases/{case.number}/"):
+        page = client.get(url)
+        assert page.status_code == 200 and f"/cases/{contact.number}/" not in page.content.decode()
+
+
+def test_deleting_a_medium_deletes_its_file_row_too(programme, officer, pair, media):
+    """A medium deleted by staff leaves no file-to-case row naming a file that is gone."""
+    from reception import media as reception_media
+
+    case, _contact = pair
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.REGISTERED)
+    item = Media.objects.get(case=case)
+    values = _opener(officer)(item.record)
+    assert StoredFile.objects.filter(name=values["file"]).exists()
+    reception_media.delete_media(item, actor=officer, values=values)
+    assert not StoredFile.objects.filter(name=values["file"]).exists()
+    assert _files(media) == []
