@@ -127,6 +127,17 @@ def test_a_purged_restricted_case_keeps_no_outcome_kind(programme, pair):
         assert (guarantee.kind, guarantee.record_id) == ("", None)
         assert (guarantee.created_at.month, guarantee.created_at.day) == (1, 1)
     assert not Relative.objects.filter(own_case=case).exists()
+    # No key of it is left: every page of it is "not found" for everybody, never an error.
+    for role in ("supervisor", "case_officer", "operator"):
+        client = programme.staff.client(programme.users[role])
+        for url in (
+            f"/family/cases/{case.number}/",
+            f"/reception/cases/{case.number}/",
+            f"/reception/cases/{case.number}/outcome/",
+            f"/reception/enquiries/{case.number}/",
+            f"/reception/cases/{case.number}/bureau.json",
+        ):
+            assert client.get(url).status_code == 404, (role, url)
 
 
 def _urls(case, ids) -> list[tuple[str, str, dict]]:
