@@ -43,6 +43,9 @@ _OWN = r"""() => {
 def violations(page) -> list[dict]:
     if not AXE.exists():
         raise AssertionError(f"{AXE} is missing: `make test` installs it (npm ci)")
+    # A click that submits a form returns once the navigation commits, not once the new page is
+    # parsed: on a loaded machine the check could otherwise see a half-built page (no <h1> yet).
+    page.wait_for_load_state("load")
     own = page.evaluate(_OWN)
     page.add_script_tag(path=str(AXE))
     return own + page.evaluate(_RUN)
