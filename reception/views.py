@@ -234,7 +234,8 @@ def card_pdf(request: HttpRequest, number: str, card_id) -> HttpResponse:
         object_id=case.number,
         reason=card.reason,
     )
-    return _download(data, "application/pdf", f"capture-card-{case.number}.pdf")
+    # The file name names no case: a seized download must not tie him to the programme.
+    return _download(data, "application/pdf", "capture-card.pdf")
 
 
 @require_GET
@@ -263,7 +264,7 @@ def export(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
         format=fmt,
         fields=len(bureau.FIELDS),
     )
-    return _download(data, content_type, f"bureau-{case.number}.{fmt}")
+    return _download(data, content_type, f"pow-record.{fmt}")  # no case number, as the card
 
 
 # --- Art. 13: consent, then sealed media; downloads only, never published --------------------

@@ -102,3 +102,19 @@ def test_an_operator_cannot_export(programme, registered):
     )
     assert response.status_code == 404
     assert not Event.objects.filter(action="bureau_export").exists()
+
+
+def test_a_seized_capture_card_or_export_names_no_case_in_its_file_name(programme, registered):
+    """Whoever seizes a downloaded card or bureau file (a laptop, a mail to the bureau) must not
+    read the programme's case number off its name: the card names no programme, so its file
+    must not either (as the drop notes' file names do not)."""
+    client = _client(programme)
+    card = registered.capture_cards.get()
+    base = f"/reception/cases/{registered.number}"
+    for url in (f"{base}/cards/{card.pk}/card.pdf", f"{base}/bureau.json", f"{base}/bureau.csv"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith("attachment")
+        assert registered.number not in disposition, url
+        assert registered.number.replace("-", "") not in disposition, url
