@@ -15,7 +15,8 @@ No existence oracle (cases/links.py): of a candidate the staff member does not h
 at most "possible match outside your teams: ask a supervisor", and of a restricted case he
 does not hold, nothing. The answer is a status only (no record, registered, transferred):
 "registered" and "transferred" need a confirmed match that he holds, so nobody can answer
-from a bare blind-index candidate.
+from a bare blind-index candidate; when only restricted cases (secrecy promised) back the
+answer, only a supervisor may give it.
 """
 
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ from vault.policy import IDENTITY
 from vault.records import clear_time
 
 CAPABILITY = "accounts.record_intake"
+# Who may confirm a restricted prisoner (secrecy of the transfer promised) to a caller.
+SECRECY_DECIDER = "accounts.grant_restricted_access"
 REQUESTER = ("requester_name", "relation", "requester_contact")
 SOUGHT = ("surname", "first_names", "date_of_birth", "service_number", "marks")
 
@@ -176,9 +179,15 @@ def answer_enquiry(enquiry: Enquiry, answer: str, *, actor, opener) -> Enquiry:
         except records.NoAccess:
             raise TransitionRefused(_("Your keys do not open this enquiry.")) from None
         found = matches(actor, opener, sought, exclude=enquiry.case)
-        if answer not in {status for _case, status in found.confirmed}:
+        backing = [case for case, status in found.confirmed if status == answer]
+        if not backing:
             raise TransitionRefused(
                 _("This answer needs a registered prisoner that you hold and that matches.")
+            )
+        if all(case.restricted for case in backing) and not actor.has_perm(SECRECY_DECIDER):
+            # Secrecy was promised: confirming him to a caller is a supervisor's decision.
+            raise TransitionRefused(
+                _("Secrecy was promised for this prisoner: only a supervisor may answer this.")
             )
     enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
     enquiry.answer, enquiry.answered_by = answer, actor

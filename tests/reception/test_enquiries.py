@@ -171,3 +171,37 @@ def test_the_enquiry_page_records_and_answers(programme, operator, relative, reg
     assert registered.number in page and "Registered as a prisoner of war" in page
     client.post(response["Location"], {"answer": "registered"})
     assert Enquiry.objects.get().answer == "registered"
+
+
+def test_a_named_officer_cannot_confirm_a_restricted_prisoner_to_a_caller(
+    programme, officer, relative, registered
+):
+    """Secrecy of the transfer was promised for a restricted case: a case officer named on it
+    (who may also take hotline calls) must not confirm "registered" to whoever calls as his
+    mother on his own; that answer is a supervisor's decision, enforced in the domain layer,
+    not only by the page's warning. "No record" stays possible."""
+    from cases import restriction
+
+    first = unlocked(programme.users["supervisor"])
+    second = programme.staff.make(
+        "supervisor2", roles=["supervisor"], teams=[programme.teams["intake"]]
+    )
+    team_keys.grant(programme.teams["intake"], second, actor=first, actor_private=private_of(first))
+    restriction.request_access(registered, [first, officer], actor=first)
+    restriction.decide(
+        registered, approve=True, actor=unlocked(second), actor_private=private_of(second)
+    )
+    registered.refresh_from_db()
+    assert registered.restricted
+    officer = unlocked(programme.users["case_officer"])
+    assert records.can_open(officer, registered.pow_registration.record)
+    enquiry = enquiries.record_enquiry(relative, SOUGHT, actor=officer)
+    found = enquiries.matches(officer, _opener(officer), _opener(officer)(enquiry.record))
+    assert [c for c, _s in found.confirmed] == [registered]  # he holds and confirms it
+    with pytest.raises(TransitionRefused):
+        enquiries.answer_enquiry(enquiry, "registered", actor=officer, opener=_opener(officer))
+    assert Enquiry.objects.get(pk=enquiry.pk).answer == ""
+    assert not Event.objects.filter(action="enquiry_answered").exists()
+    supervisor = unlocked(programme.users["supervisor"])  # named on it
+    enquiries.answer_enquiry(enquiry, "registered", actor=supervisor, opener=_opener(supervisor))
+    assert Enquiry.objects.get(pk=enquiry.pk).answer == "registered"
