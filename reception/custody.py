@@ -121,6 +121,24 @@ def _new_card(case: Case, reason: str, since: datetime, event=None) -> CaptureCa
     )
 
 
+def _card_start(case: Case, taken_at: datetime) -> datetime:
+    """When the first card's week starts: custody's time as the officer gives it, but never
+    after the field unit reported the handover (a late record typed with a later time must
+    not push the Art. 70 deadline back). A restricted case keeps only the report's year."""
+    from planning.models import EscortTask
+
+    if case.restricted:
+        return taken_at
+    handed = (
+        EscortTask.objects.filter(case=case, status=EscortTask.Status.HANDED_OVER)
+        .exclude(last_report_at=None)
+        .order_by("last_report_at")
+        .values_list("last_report_at", flat=True)
+        .first()
+    )
+    return min(taken_at, handed) if handed else taken_at
+
+
 # --- custody ---------------------------------------------------------------------------------
 
 
@@ -169,7 +187,7 @@ def record_custody(case: Case, values: dict, *, actor, now: datetime | None = No
         recorded_by=actor,
         recorded_at=clear_time(case, now),
     )
-    _new_card(case, CaptureCard.Reason.CAPTURE, taken_at)
+    _new_card(case, CaptureCard.Reason.CAPTURE, _card_start(case, taken_at))
     audit(
         "custody_recorded",
         actor=actor,

@@ -106,3 +106,27 @@ def _values():
     from tests.reception.conftest import custody_values
 
     return custody_values()
+
+
+def test_a_late_custody_record_with_a_later_time_does_not_push_the_card_back(programme, under_way):
+    """Deadline gaming: the field unit handed him over at T; an officer writes the custody
+    record six days later giving "now" as the time custody began. The card's week still runs
+    from the handover the unit reported, not from the time the officer typed."""
+    from cases.models import Case
+    from planning.models import EscortTask
+
+    handed = timezone.now().replace(microsecond=0) - timedelta(days=6)
+    EscortTask.objects.create(
+        case=under_way,
+        field_unit=programme.teams["field"],
+        plan_version=1,
+        status=EscortTask.Status.HANDED_OVER,
+        last_report_at=handed,
+    )
+    Case.objects.filter(pk=under_way.pk).update(status=Case.Status.RECEIVED)
+    officer = unlocked(programme.users["case_officer"])
+    late = timezone.now().replace(microsecond=0)
+    custody.record_custody(under_way, {**_values(), "taken_at": late}, actor=officer, now=late)
+    card = under_way.capture_cards.get()
+    assert card.due_at == handed + timedelta(days=7)
+    assert under_way.number in _overdue(officer, handed + timedelta(days=7, minutes=1))
