@@ -116,7 +116,9 @@ def _new_card(case: Case, reason: str, since: datetime, event=None) -> CaptureCa
         case=case,
         reason=reason,
         event=event,
-        due_at=clear_time(case, since + timedelta(days=CARD_DAYS)),
+        # A restricted case keeps the year of the event itself: the due date's year would
+        # tell a custody or event in the last week of December.
+        due_at=clear_time(case, since) if case.restricted else since + timedelta(days=CARD_DAYS),
         created_at=clear_time(case),
     )
 

@@ -4,9 +4,12 @@ to its year, as if it had been written about a restricted case; the true times a
 for ``restrict`` to seal. The true custody, event and registration times are also inside the
 rows' own sealed records."""
 
+from datetime import timedelta
+
 from django.apps import apps
 from django.db import models
 
+from reception.custody import CARD_DAYS
 from vault.records import year_start
 
 
@@ -30,6 +33,10 @@ def coarsen(case) -> dict:
             }
             for name in names:
                 value = getattr(row, name)
+                if model.__name__ == "CaptureCard" and name == "due_at" and value:
+                    # The year of what started the card, not of its deadline: a due date in
+                    # January would tell a custody or event in the last week of December.
+                    value -= timedelta(days=CARD_DAYS)
                 setattr(row, name, value and year_start(value))
             row.save(update_fields=names)
     return true

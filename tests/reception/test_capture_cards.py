@@ -130,3 +130,50 @@ def test_a_late_custody_record_with_a_later_time_does_not_push_the_card_back(pro
     card = under_way.capture_cards.get()
     assert card.due_at == handed + timedelta(days=7)
     assert under_way.number in _overdue(officer, handed + timedelta(days=7, minutes=1))
+
+
+def test_a_restricted_cards_year_does_not_tell_custody_fell_in_late_december(programme, under_way):
+    """A restricted case keeps only years in clear. Custody on 28 December gave a card due in
+    January, so a database copy showed custody year N and due year N+1: custody in the last
+    week of the year. The card keeps the custody's year, nothing finer."""
+    from datetime import datetime
+
+    _restrict(programme, under_way)
+    officer = unlocked(programme.users["case_officer"])
+    year = timezone.now().year - 1
+    taken = datetime(year, 12, 28, 15, 0, tzinfo=timezone.get_current_timezone())
+    custody.record_custody(under_way, {**_values(), "taken_at": taken}, actor=officer)
+    card = under_way.capture_cards.get()
+    local = timezone.localtime
+    assert local(card.due_at).year == local(under_way.custody.taken_at).year == year
+
+
+def test_restricting_later_keeps_the_cards_custody_year_too(programme, under_way):
+    """The same for a card written before the case was restricted (reception.restriction)."""
+    from datetime import datetime
+
+    officer = unlocked(programme.users["case_officer"])
+    year = timezone.now().year - 1
+    taken = datetime(year, 12, 29, 9, 0, tzinfo=timezone.get_current_timezone())
+    custody.record_custody(under_way, {**_values(), "taken_at": taken}, actor=officer)
+    _restrict(programme, under_way)
+    card = under_way.capture_cards.get()
+    assert timezone.localtime(card.due_at).year == year
+
+
+def _restrict(programme, case):
+    """Restrict ``case`` (intake team) the real way, naming the supervisor and the officer."""
+    from cases import restriction
+    from cases.models import Case
+    from tests.vault.conftest import private_of
+    from vault import teams as team_keys
+
+    first = unlocked(programme.users["supervisor"])
+    second = programme.staff.make(
+        "supervisor2", roles=["supervisor"], teams=[programme.teams["intake"]]
+    )
+    team_keys.grant(programme.teams["intake"], second, actor=first, actor_private=private_of(first))
+    restriction.request_access(case, [first, programme.users["case_officer"]], actor=first)
+    restriction.decide(case, approve=True, actor=unlocked(second), actor_private=private_of(second))
+    case.refresh_from_db()
+    assert case.restricted and Case.objects.get(pk=case.pk).restricted
