@@ -2,7 +2,7 @@
 can be a relative), linked by someone who holds both cases and shown without revealing a case
 outside the viewer's scope (as cases/links.py does for possible duplicates).
 
-    link_own_case(relative, number, *, actor)    audited on both cases
+    link_own_case(relative, number, *, actor)    audited on both cases (restricted: its side)
     unlink_own_case(relative, *, actor)
     own_case_shown(user, relative)               -> (case he holds | None, hint of another)
     relative_in(user, case)                      -> cases listing this applicant as a relative
@@ -45,22 +45,33 @@ def link_own_case(relative: Relative, number: str, *, actor) -> Relative:
     if other.restricted:  # the link dates the restricted case too: years only from now on
         relative.created_at = year_start(relative.created_at)
     relative.save(update_fields=["own_case", "updated_at", "created_at"])
-    # Both cases' timelines show the link (literal names: tests/cases/test_timeline_labels.py).
-    audit(
-        "relative_case_linked",
-        actor=actor,
-        object_type="case",
-        object_id=case.number,
-        relative=str(relative.pk),
-    )
-    audit(
-        "linked_as_relative",
-        actor=actor,
-        object_type="case",
-        object_id=other.number,
-        relative=str(relative.pk),
-    )
+    # Both cases' timelines show the link (literal names: tests/cases/test_timeline_labels.py),
+    # except the side of an unrestricted case linked with a restricted one (_told).
+    if _told(case, other):
+        audit(
+            "relative_case_linked",
+            actor=actor,
+            object_type="case",
+            object_id=case,
+            relative=str(relative.pk),
+        )
+    if _told(other, case):
+        audit(
+            "linked_as_relative",
+            actor=actor,
+            object_type="case",
+            object_id=other,
+            relative=str(relative.pk),
+        )
     return relative
+
+
+def _told(side: Case, far: Case) -> bool:
+    """Whether ``side``'s timeline gets the event of a link with ``far``: not when only ``far``
+    is restricted. The restricted side's event (sealed) records it; one on the other side, at
+    its true time, would tell that case's readers that a case they may not see exists and date
+    it (as cases/workflow.py ``link_possible_duplicate`` does)."""
+    return side.restricted or not far.restricted
 
 
 @transaction.atomic
@@ -72,20 +83,22 @@ def unlink_own_case(relative: Relative, *, actor) -> Relative:
     relative.updated_at = clear_now(case, relative)  # still dated as linked to ``other``
     relative.own_case = None
     relative.save(update_fields=["own_case", "updated_at"])
-    audit(
-        "relative_case_unlinked",
-        actor=actor,
-        object_type="case",
-        object_id=case.number,
-        relative=str(relative.pk),
-    )
-    audit(
-        "unlinked_as_relative",
-        actor=actor,
-        object_type="case",
-        object_id=other.number,
-        relative=str(relative.pk),
-    )
+    if _told(case, other):
+        audit(
+            "relative_case_unlinked",
+            actor=actor,
+            object_type="case",
+            object_id=case,
+            relative=str(relative.pk),
+        )
+    if _told(other, case):
+        audit(
+            "unlinked_as_relative",
+            actor=actor,
+            object_type="case",
+            object_id=other,
+            relative=str(relative.pk),
+        )
     return relative
 
 

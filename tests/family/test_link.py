@@ -105,3 +105,30 @@ def test_a_restricted_own_case_not_held_is_not_even_hinted_at(programme, staff, 
         .content.decode()
     )
     assert own.number in html
+
+
+def test_a_link_with_a_restricted_case_leaves_no_trace_on_the_other_timeline(
+    programme, staff, case, officer
+):
+    """The link is audited only on the restricted side (sealed there), as a possible-duplicate
+    link is (cases/workflow.py): an event on the unrestricted case's timeline, at its true
+    time, would tell its readers that a case they cannot see exists and date it."""
+    own = make_case(programme.teams["intake"], channel=Case.Channel.HOTLINE)
+    first = programme.users["supervisor"]
+    second = programme.staff.make(
+        "supervisor2", roles=["supervisor"], teams=[programme.teams["intake"]]
+    )
+    team_keys.grant(programme.teams["intake"], second, actor=first, actor_private=private_of(first))
+    unlocked(first)
+    restriction.request_access(own, [officer, first], actor=first)
+    restriction.decide(own, approve=True, actor=unlocked(second), actor_private=private_of(second))
+    officer = unlocked(officer)
+    wife = relatives.add(case, relative_values(), actor=officer)
+    family_links.link_own_case(wife, own.number, actor=officer)
+    family_links.unlink_own_case(wife, actor=officer)
+    actions = ["relative_case_linked", "relative_case_unlinked"]
+    assert not Event.objects.filter(object_id=case.number, action__in=actions).exists()
+    on_restricted = Event.objects.filter(
+        object_id=own.number, action__in=["linked_as_relative", "unlinked_as_relative"]
+    )
+    assert on_restricted.count() == 2 and all(e.sealed and e.detail == {} for e in on_restricted)
