@@ -206,7 +206,9 @@ def record_custody(case: Case, values: dict, *, actor, now: datetime | None = No
 def validate_registration(values: dict, *, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name in COMPULSORY:
-        if _blank(values.get(name)):
+        value = values.get(name)
+        # A zero-width space or a lone dash is blank in all but name: no letter, no digit.
+        if _blank(value) or (isinstance(value, str) and not any(c.isalnum() for c in value)):
             errors[name] = _("Art. 17: this is one of the five items he must give.")
     born = values.get("date_of_birth")
     if born is not None and not _blank(born):

@@ -97,3 +97,17 @@ def test_a_correction_shreds_the_old_version(programme, officer, received):
     assert second.version == 2 and second.record_id != old
     assert not records.Record.objects.filter(pk=old).exists()
     assert Event.objects.filter(action="pow_registration_corrected").count() == 1
+
+
+@pytest.mark.parametrize("field", ["surname", "first_names", "rank", "service_number"])
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200b\u200d", "\u2060", "-", "‮"])
+def test_an_invisible_or_empty_looking_art17_item_is_refused(
+    programme, officer, received, field, invisible
+):
+    """Art. 17 by any path: a zero-width space or a lone dash is not a surname, a rank or a
+    number, so a registration "with the five items" cannot be saved with one of them blank
+    in all but name."""
+    with pytest.raises(custody.Invalid) as invalid:
+        custody.register_pow(received, registration_values(**{field: invisible}), actor=officer)
+    assert field in invalid.value.errors
+    assert not Registration.objects.filter(case=received).exists()
