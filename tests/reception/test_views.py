@@ -97,3 +97,32 @@ def test_a_correction_starts_from_the_registration_as_it_stands(programme, regis
     text = form.content.decode()
     assert 'value="Сидоренко"' in text and 'value="1994-03-17"' in text
     assert 'id="id_no_coercion" checked' not in text  # confirmed anew each time
+
+
+def test_the_reception_page_title_holds_no_markup(programme, under_way):
+    """The title block was left open: the media section (a form) landed in <title> and the
+    browser tab showed its raw HTML."""
+    page = _client(programme).get(f"/reception/cases/{under_way.number}/").content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<section" not in title and "<form" not in title
+    assert page.count('id="media"') == 1
+
+
+def test_the_reception_page_names_the_next_step_on_the_case_page(programme, under_way):
+    """Custody recorded on a case still under way: registration waits for "Received", which is
+    a button on the case page; the reception page says so instead of a dead end."""
+    client = _client(programme, language="uk")
+    base = f"/reception/cases/{under_way.number}/"
+    page = client.get(base).content.decode()
+    assert "Далі: позначте справу" not in page
+    taken = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    client.post(
+        base + "custody/",
+        {"taken_at": taken, "place": "блиндаж", "receiving_unit": "92", "health": "good"},
+    )
+    page = client.get(base).content.decode()
+    assert "Далі: позначте справу «Прийнято» на сторінці справи" in page
+    assert f'href="/cases/{under_way.number}/"' in page
+    client.post(f"/cases/{under_way.number}/move/receive/")
+    page = client.get(base).content.decode()
+    assert "Далі: позначте справу «Прийнято»" not in page
