@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Team, User
 from accounts.roles import Role
@@ -121,7 +122,7 @@ class StaffEditForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("team", "Name"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind"), choices=Team.Kind.choices)
 
     def clean_name(self):

@@ -100,12 +100,12 @@ TITLES = {
     "flagged": _("Flagged (watch list, duress)"),
     "duplicates": _("Possible duplicates"),
 }
-# Shown on a queue page whose hook still waits for a later app.
+# What a queue page lists, where its title alone does not say it.
 WAITING = {
     "overdue": _(
-        "Overdue here: screening past its deadline and applicants silent past the re-contact "
-        "interval. Passed exit windows and due capture cards join once exits are planned and "
-        "receptions recorded."
+        "Overdue here: screening past its deadline, applicants silent past the re-contact "
+        "interval, exit windows passed without a report from the field unit, and capture cards "
+        "not marked sent within their seven days (see the case's reception page)."
     ),
     "today": _("Exits are listed here once exit plans with windows are recorded."),
 }

@@ -130,6 +130,8 @@ def timeline(case: Case, limit: int = 200, *, audit_private: bytes | None = None
             step = BY_NAME.get(name)
             label = step.label if step else SYSTEM_STEPS.get(name, name)
             target = Case.Status(detail["after"]).label if detail.get("after") else ""
+            if str(target) == str(label):  # "Received → Received" says it twice
+                target = ""
         else:
             label, target = LABELS.get(first.action, first.action), ""
             if first.action in WITH_TASK_STATUS:

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from audit import log
 from cases import timeline
+from cases.models import Case
 from cases.states import BY_NAME
 from tests.vault.conftest import make_case
 
@@ -154,3 +155,22 @@ def test_the_case_page_shows_the_count(programme):
     html = client.get(f"/cases/{case.number}/").content.decode()
     assert html.count("Escort task opened by the field unit") == 1
     assert "(5 times, the last one at <time" in html
+
+
+def test_a_step_named_like_its_state_is_not_said_twice(programme):
+    """The timeline said "Received → Received": the step's label is its target state's."""
+    case = make_case(programme.teams["intake"])
+    officer = programme.users["case_officer"]
+    log.record(
+        "case_transition", actor=officer, object_type="case", object_id=case.number,
+        transition="receive", before="in_progress", after="received",
+    )  # fmt: skip
+    log.record(
+        "case_transition", actor=officer, object_type="case", object_id=case.number,
+        transition="screen", before="new", after="screening",
+    )  # fmt: skip
+    rows = timeline.timeline(case)
+    received = [r for r in rows if str(r["label"]) == str(BY_NAME["receive"].label)]
+    assert received and received[0]["target"] == ""
+    screened = [r for r in rows if str(r["label"]) == str(BY_NAME["screen"].label)]
+    assert screened and str(screened[0]["target"]) == str(Case.Status.SCREENING.label)

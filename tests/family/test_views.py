@@ -104,3 +104,23 @@ def test_the_demo_has_a_family_first_case_waiting_for_the_wife(db, tmp_path, mon
     assert wife.own_case is not None and wife.own_case.channel == Case.Channel.HOTLINE
     with translation.override("en"):
         assert states.family_is_safe(captain) == "Family first: 1 relative is not safe yet."
+
+
+def test_a_relative_has_a_name_not_a_title_and_safe_is_not_red(client, case, officer):
+    """A person's "Name" read "Назва" (the name of a thing) in Ukrainian and "Название" in
+    Russian; a team's name keeps that word through its own context."""
+    from django.utils import translation
+
+    client.post(f"/family/cases/{case.number}/", relative_values())
+    relative = Relative.objects.get(case=case)
+    for step in ("contact", "plan", "depart", "arrive"):
+        relatives.step(relative, step, actor=officer)
+        relative.refresh_from_db()
+    html = client.get(f"/family/cases/{case.number}/").content.decode()
+    assert '<th scope="col">Ім’я</th>' in html and "Назва" not in html
+    assert 'class="tag status-safe"' in html and '<div class="scroll">' in html
+    client.cookies["corridor_language"] = "ru"
+    html = client.get(f"/family/cases/{case.number}/").content.decode()
+    assert '<th scope="col">Имя</th>' in html and "Название" not in html
+    with translation.override("uk"):
+        assert translation.pgettext("team", "Name") == "Назва"

@@ -103,11 +103,11 @@ def test_bad_input_gets_a_translated_error_and_changes_nothing(programme, case, 
     url = f"/reception/cases/{case.number}/outcome/"
     response = client.post(url + "record/", {"outcome-kind": "vanished"})
     assert response.status_code == 400
-    assert "Оберіть один із наслідків" in response.content.decode()
+    assert "Оберіть один із результатів" in response.content.decode()
     response = _client(programme, officer, "ru").post(url + "guarantees/", {})
     assert response.status_code == 400 and "Выберите одну из гарантий" in response.content.decode()
     page = client.get(url).content.decode()
-    assert "Наслідок" in page  # the page in Ukrainian
+    assert "Результат" in page and "Наслідок" not in page  # the page in Ukrainian
     assert not Outcome.objects.exists() and not Guarantee.objects.exists()
     assert client.get(url + "record/").status_code == 405
 
