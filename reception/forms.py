@@ -122,6 +122,7 @@ class EnquiryForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Give a date.")},
+        help_text=_("His date of birth or his service number, at least one: the match needs it."),
     )
     service_number = forms.CharField(label=_("His service number"), max_length=60, required=False)
     marks = forms.CharField(

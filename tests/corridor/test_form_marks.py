@@ -42,3 +42,13 @@ def test_the_enquiry_form_says_which_fields_the_operator_must_fill(programme):
     client.cookies["corridor_language"] = "uk"
     page = client.get(f"/reception/enquiries/{case.number}/").content.decode()
     assert page.count("(обов’язково)") == 4  # who asks, relation, surname, first names
+
+
+def test_the_enquiry_form_says_before_a_submit_that_birth_date_or_number_is_needed(programme):
+    from tests.vault.conftest import make_case
+
+    case = make_case(programme.teams["intake"])
+    client = programme.staff.client(programme.users["operator"])
+    client.cookies["corridor_language"] = "uk"
+    page = client.get(f"/reception/enquiries/{case.number}/").content.decode()
+    assert "Його дата народження або особистий номер, хоча б одне" in page
