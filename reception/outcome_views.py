@@ -23,14 +23,18 @@ def _case(request: HttpRequest, number: str, *, purged: bool = False):
 
 
 def _page(request, case, outcome_form=None, guarantee_form=None, status=200) -> HttpResponse:
+    shown = outcomes.shown(request, case)
+    current = shown["outcome"]
+    # A correction starts from the outcome as recorded, not from an empty choice.
+    initial = {"kind": current["kind"]} if current and not current["locked"] else None
     return render(
         request,
         "reception/outcome.html",
         {
             "case": case,
-            "shown": outcomes.shown(request, case),
+            "shown": shown,
             "editable": case.status in outcomes.OPEN_STATES,
-            "outcome_form": outcome_form or OutcomeForm(),
+            "outcome_form": outcome_form or OutcomeForm(initial=initial),
             "guarantee_form": guarantee_form or GuaranteeForm(),
         },
         status=status,

@@ -175,3 +175,17 @@ def test_restricting_a_case_later_moves_its_clear_outcome_into_a_sealed_record(p
     # The planning team's key no longer opens it: named people and escrow only.
     assert not records.can_open(programme.users["operator"], sealed.first())
     assert records.recipients(case, IDENTITY)  # still has named recipients
+
+
+def test_a_correction_starts_from_the_recorded_outcome(programme, case, officer):
+    """The radio buttons came back empty after an outcome was recorded, as if there were none;
+    an open guarantee read "відкрито" (opened) in Ukrainian."""
+    client = _client(programme, officer, "uk")
+    url = f"/reception/cases/{case.number}/outcome/"
+    assert "checked" not in client.get(url).content.decode()
+    client.post(url + "record/", {"outcome-kind": "stay"})
+    client.post(url + "guarantees/", {"guarantee-kind": "secrecy"})
+    page = client.get(url).content.decode()
+    assert 'value="stay" id="id_outcome-kind_1" checked' in page.replace("required ", "")
+    assert page.count(" checked") == 1
+    assert "ще не виконано" in page and "відкрито" not in page
