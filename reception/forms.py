@@ -116,7 +116,14 @@ class EnquiryForm(forms.Form):
         label=_("How to reach him or her"), max_length=200, required=False
     )
     surname = forms.CharField(label=_("Surname of the missing person"), max_length=120)
-    first_names = forms.CharField(label=_("His first names"), max_length=200)
+    first_names = forms.CharField(
+        label=_("His first names"),
+        max_length=200,
+        help_text=_(
+            "As in his papers, with the patronymic (Пётр Иванович): a name and date of birth "
+            "match only when the whole name is the same."
+        ),
+    )
     date_of_birth = forms.DateField(
         label=_("His date of birth"),
         required=False,

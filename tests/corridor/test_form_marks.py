@@ -52,3 +52,4 @@ def test_the_enquiry_form_says_before_a_submit_that_birth_date_or_number_is_need
     client.cookies["corridor_language"] = "uk"
     page = client.get(f"/reception/enquiries/{case.number}/").content.decode()
     assert "Його дата народження або особистий номер, хоча б одне" in page
+    assert "з іменем по батькові" in page  # the match compares the whole name
