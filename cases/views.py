@@ -109,6 +109,13 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+def _refusals(case, transition) -> str | None:
+    """Every reason the step's preconditions give now (states.refusal gives the first)."""
+    checks = (states.not_restricted_without_names, *transition.preconditions)
+    reasons = [str(reason) for reason in (check(case) for check in checks) if reason]
+    return " ".join(reasons) or None
+
+
 def _moves(case, user) -> dict:
     """The steps offered on the case page. While a field unit runs an active escort task of the
     case, it reports the exit itself (en route moves the case on, planning/field.py): the
@@ -121,9 +128,10 @@ def _moves(case, user) -> dict:
     field_unit_reports = EscortTask.objects.filter(case=case, status__in=ACTIVE).exists()
     if field_unit_reports:
         moves = [m for m in moves if m.name != "start"]
-    # Each step with the reason a precondition refuses it now, shown beside it.
+    # Each step with every reason a precondition refuses it now, shown beside it: one at a
+    # time would hide the family still in transit behind the missing instruction.
     return {
-        "moves": [(m, states.refusal(case, m)) for m in moves],
+        "moves": [(m, _refusals(case, m)) for m in moves],
         "field_unit_reports": field_unit_reports,
     }
 

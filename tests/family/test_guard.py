@@ -121,9 +121,11 @@ def test_the_case_page_shows_why_scheduling_is_refused_where_the_button_is(
     client = staff.client(programme.users["case_officer"])
     client.cookies["corridor_language"] = "en"
     html = client.get(f"/cases/{case.number}/").content.decode()
-    # The step is shown, disabled, with the first refusal (no approved instruction yet).
+    # The step is shown, disabled, with every refusal: no approved instruction yet, and the
+    # family (none listed) that a first refusal alone used to hide.
     assert 'disabled aria-describedby="refused-schedule">Schedule the exit</button>' in html
     assert "There is no approved instruction with a point and a window yet." in html
+    assert "no relative is listed" in html
     assert f'action="/cases/{case.number}/move/schedule/"' not in html
     # In Ukrainian (the staff default) too.
     client.cookies["corridor_language"] = "uk"
