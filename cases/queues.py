@@ -79,7 +79,10 @@ def _conditions(user, now) -> dict[str, Q]:
     return {
         "new": Q(status=S.NEW, assignee=None, unverified=False),
         "mine": OPEN & Q(assignee=user),
-        "overdue": (
+        # Open cases only: a closed or withdrawn case with a card never marked sent stayed
+        # in Overdue for ever.
+        "overdue": OPEN
+        & (
             screening_overdue(now)
             | recontact_due(now)
             | window_passed_without_report(now)

@@ -177,3 +177,15 @@ def _restrict(programme, case):
     restriction.decide(case, approve=True, actor=unlocked(second), actor_private=private_of(second))
     case.refresh_from_db()
     assert case.restricted and Case.objects.get(pk=case.pk).restricted
+
+
+def test_a_closed_case_leaves_the_overdue_queue(programme, officer, received):
+    """A case closed (or withdrawn) with a capture card never marked sent stayed red in
+    Overdue for ever, with nothing left to do on it."""
+    from cases.models import Case
+
+    late = received.custody.taken_at + timedelta(days=8)
+    assert received.number in _overdue(officer, late)
+    for status in (Case.Status.CLOSED, Case.Status.WITHDRAWN):
+        Case.objects.filter(pk=received.pk).update(status=status)
+        assert received.number not in _overdue(officer, late)
