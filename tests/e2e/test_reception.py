@@ -96,3 +96,33 @@ def test_an_officer_records_a_reception_and_a_registration(
     assert under_way.status == Case.Status.REGISTERED
     assert under_way.capture_cards.filter(sent_at=None).count() == 1
     context.close()
+
+
+def test_the_reception_facts_stay_inside_their_card_on_a_phone(
+    live_server, browser, programme, under_way, settings, tmp_path
+):
+    """In Russian on a phone, "Принявшее подразделение" pushed the custody values out of their
+    card: a long label wraps now, and the page never scrolls sideways."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    from reception import custody
+    from tests.reception.conftest import custody_values
+    from tests.vault.conftest import unlocked
+
+    officer = unlocked(programme.users["case_officer"])
+    custody.record_custody(
+        under_way, custody_values(place="позиция у разрушенной водонапорной башни"), actor=officer
+    )
+    context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    base = live_server.url
+    _login(page, base, programme.users["case_officer"])
+    page.context.add_cookies([{"name": "corridor_language", "value": "ru", "url": base}])
+    page.goto(f"{base}/reception/cases/{under_way.number}/")
+    assert "Принявшее подразделение" in page.locator("#custody").inner_text()
+    card = page.locator("#custody").bounding_box()
+    for box in page.locator("#custody dd").all():
+        right = box.bounding_box()
+        assert right["x"] + right["width"] <= card["x"] + card["width"] + 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()
