@@ -302,9 +302,16 @@ def pay(
         raise Invalid(errors)
     usd = ledger.sealed_amount(owed, _opener(actor, actor_private))
     try:
-        per_usd = rates.rate(paid_on, UAH)
+        found_rate = rates.rate_row(paid_on, UAH)
     except rates.MissingRate as missing:
         raise Invalid({"paid_on": str(missing.message)}) from missing
+    if found_rate.imported_by_id == actor.pk:
+        # Four eyes on the hryvnia amount: a payer who imported the day's rate himself could
+        # pay at any rate he liked (a day's first rate is never checked against another).
+        raise TransitionRefused(
+            _("Someone other than the payer imports the exchange rate of the payment date.")
+        )
+    per_usd = found_rate.per_usd
     uah = rates.convert(usd, paid_on, UAH)
     eur = rates.for_reference(usd, paid_on, "EUR")
     record = records.seal(

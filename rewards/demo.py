@@ -37,7 +37,9 @@ def load(logins: dict) -> None:
     private = staff_keys.unlock(finance, logins["finance"])
     possession.bind(finance, private)
     if not Rate.objects.exists() and SAMPLE.is_file():
-        rates.import_csv(SAMPLE.read_text(encoding="utf-8"), actor=finance)
+        # Imported by the second officer: the payer (finance) never pays at a rate he imported.
+        importer = User.objects.filter(username="finance2").first() or finance
+        rates.import_csv(SAMPLE.read_text(encoding="utf-8"), actor=importer)
     if EquipmentItem.objects.exists():
         return
     # The demo's pilot: the case whose questionnaire names a combat helicopter.

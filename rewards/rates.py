@@ -137,7 +137,12 @@ def import_csv(text: str, *, actor) -> dict:
 
 
 def rate(on: date, currency: str) -> Decimal:
-    found = Rate.objects.filter(on=on, currency=currency).values_list("per_usd", flat=True).first()
+    return rate_row(on, currency).per_usd
+
+
+def rate_row(on: date, currency: str) -> Rate:
+    """The imported rate of ``currency`` on ``on`` (with who imported it); MissingRate if none."""
+    found = Rate.objects.filter(on=on, currency=currency).first()
     if found is None:
         raise MissingRate(currency, on)
     return found

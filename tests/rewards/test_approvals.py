@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from audit.models import Event
 from cases.states import TransitionRefused
@@ -21,7 +22,7 @@ def _propose(money, values, amount, reason=""):
 
 
 def test_the_helicopter_pays_500000_dollars_in_hryvnia_and_463000_euro_for_reference(money):
-    import_rates(money.officer)
+    import_rates(money.second)
     item, proposal = authorised(money)
     assert proposal.amount_usd == Decimal(500_000)
     assert ledger.balance(money.case) == {"USD": Decimal("500000.00")}
@@ -117,7 +118,7 @@ def test_the_database_refuses_the_same_person_twice_on_a_proposal(money):
 
 
 def test_every_step_is_audited_without_personal_data(money):
-    import_rates(money.officer)
+    import_rates(money.second)
     _item, proposal = authorised(money)
     approvals.pay(
         proposal,
@@ -145,7 +146,7 @@ def test_every_step_is_audited_without_personal_data(money):
 
 
 def test_a_missing_rate_is_an_error_not_a_guess(money):
-    import_rates(money.officer, "2023-09-04,UAH,36.5686", "2023-09-06,UAH,36.57")
+    import_rates(money.second, "2023-09-04,UAH,36.5686", "2023-09-06,UAH,36.57")
     _item, proposal = authorised(money)
     with pytest.raises(Invalid) as refused:
         approvals.pay(
@@ -162,7 +163,7 @@ def test_a_missing_rate_is_an_error_not_a_guess(money):
 
 
 def test_a_share_is_paid_once_and_a_reversal_restores_the_balance(money):
-    import_rates(money.officer)
+    import_rates(money.boss)  # neither payer imports the rate
     _item, proposal = authorised(money)
     pay = dict(
         method="cash",
@@ -231,3 +232,18 @@ def test_shares_that_do_not_add_up_to_exactly_100_are_refused(money, shares):
     with pytest.raises(Invalid):
         equipment.set_shares(item, [(cases[c], v) for c, v in shares], actor=money.officer)
     assert [s.percent for s in item.shares.all()] == [Decimal(100)]
+
+
+def test_a_payer_cannot_pay_at_a_rate_he_imported_himself(money):
+    """Attack: a finance officer imports a made-up hryvnia rate for a day that has none yet and
+    pays at it the same minute. The day's first rate is checked against nothing, so the rate
+    is a second person's."""
+    import_rates(money.officer, f"{MI8_DAY.isoformat()},UAH,365.686")
+    _item, proposal = authorised(money)
+    pay = dict(method="cash", reference="R1", paid_on=MI8_DAY, actor_private=None)
+    with translation.override("en"), pytest.raises(TransitionRefused) as refused:
+        approvals.pay(proposal, money.case, actor=money.officer, **pay)
+    assert "imports the exchange rate" in str(refused.value.message)
+    assert not proposal.payments.exists()
+    payment = approvals.pay(proposal, money.case, actor=money.second, **pay)
+    assert payment.uah == Decimal("182843000.00")  # another officer may pay at it

@@ -16,7 +16,7 @@ def test_a_purge_deletes_the_sealed_content_and_keeps_the_ledger(money, settings
     from rewards import approvals
 
     settings.MEDIA_ROOT = str(tmp_path)
-    import_rates(money.officer)
+    import_rates(money.second)
     item, proposal = authorised(money)
     equipment.add_photo(
         item,

@@ -36,7 +36,7 @@ def _restrict(money, named):
 
 
 def test_restricting_a_case_empties_category_amounts_and_dates(money, named):
-    import_rates(money.officer)
+    import_rates(money.second)
     item, proposal = authorised(money)
     approvals.pay(
         proposal,

@@ -61,7 +61,7 @@ def test_the_whole_flow_through_the_pages(money, clients):
     }
     missing = officer.post(url, pay).content.decode()
     assert "No exchange rate" in missing and 'value="REF-77"' in missing
-    rates = officer.post(
+    rates = second.post(  # the payer never imports the rate he pays at
         "/rewards/rates/",
         {"text": "date,currency,rate\n2023-09-05,UAH,36.5686\n2023-09-05,EUR,0.926\n"},
     )
