@@ -264,6 +264,19 @@ def _live_entry(proposal, case, kind):
     )
 
 
+def _earlier_payers(proposal, case) -> set:
+    """Who paid ``case``'s share of ``proposal`` before and who reversed those payments."""
+    found = set()
+    for entry in Entry.objects.filter(
+        proposal=proposal, case=case, kind=Entry.Kind.PAYMENT
+    ).select_related("reversed_by"):
+        found.add(entry.created_by_id)
+        reversal = getattr(entry, "reversed_by", None)
+        if reversal is not None:
+            found.add(reversal.created_by_id)
+    return found
+
+
 @transaction.atomic
 def pay(
     proposal: Proposal,
@@ -286,6 +299,11 @@ def pay(
         raise TransitionRefused(_("This case has no share of this reward."))
     if _live_entry(proposal, case, Entry.Kind.PAYMENT) is not None:
         raise TransitionRefused(_("This share is already paid."))
+    if actor.pk in _earlier_payers(proposal, case):
+        # A reversed payment may have gone out all the same: paying again is a third person's.
+        raise TransitionRefused(
+            _("Someone other than the earlier payer and the corrector pays this share again.")
+        )
     errors = {}
     if method not in METHODS:
         errors["method"] = _("Choose how it was paid.")
@@ -364,6 +382,9 @@ def reverse(entry: Entry, reason: str, *, actor, actor_private=None) -> Entry:
         raise TransitionRefused(_("This entry is already reversed."))
     if actor.pk == entry.created_by_id:
         raise TransitionRefused(_("Someone other than its author reverses an entry."))
+    if entry.kind == Entry.Kind.PAYMENT and not actor.has_perm("accounts.view_team_cases"):
+        # Reversing a payment makes the share payable again: never two finance officers alone.
+        raise TransitionRefused(_("A payment is reversed by a supervisor."))
     reason = (reason or "").strip()
     if not reason:
         raise Invalid({"reason": _("Write why this entry is reversed.")})

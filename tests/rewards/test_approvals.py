@@ -179,12 +179,13 @@ def test_a_share_is_paid_once_and_a_reversal_restores_the_balance(money):
     with pytest.raises(TransitionRefused):  # four eyes on corrections too
         approvals.reverse(paid, "ошибка", actor=money.officer)
     with pytest.raises(Invalid):
-        approvals.reverse(paid, "", actor=money.second)
-    reversal = approvals.reverse(paid, "ошибочный платёж", actor=money.second)
+        approvals.reverse(paid, "", actor=money.boss)
+    reversal = approvals.reverse(paid, "ошибочный платёж", actor=money.boss)
     assert reversal.amount == Decimal("500000.00")
     assert ledger.balance(money.case) == {"USD": Decimal("500000.00")}
     with pytest.raises(TransitionRefused):
         approvals.reverse(paid, "снова", actor=money.boss)
+    pay["actor"], pay["actor_private"] = money.second, key(money.second)
     approvals.pay(proposal, money.case, **pay)  # paid again after the correction
     assert ledger.balance(money.case) == {"USD": Decimal("0.00")}
 
@@ -247,3 +248,23 @@ def test_a_payer_cannot_pay_at_a_rate_he_imported_himself(money):
     assert not proposal.payments.exists()
     payment = approvals.pay(proposal, money.case, actor=money.second, **pay)
     assert payment.uah == Decimal("182843000.00")  # another officer may pay at it
+
+
+def test_two_finance_officers_cannot_pay_a_share_twice_by_reversing_the_payment(money):
+    """Attack: officer A pays, officer B "corrects" the payment with a reversal, A pays again:
+    two payouts, a balance of zero, and no supervisor ever involved. A payment is reversed by
+    a supervisor only, and the share is paid again by someone other than the earlier payer and
+    the corrector."""
+    import_rates(money.second)
+    _item, proposal = authorised(money)
+    pay = dict(method="cash", reference="R1", paid_on=MI8_DAY, actor_private=None)
+    paid = Entry.objects.get(
+        payment=approvals.pay(proposal, money.case, actor=money.officer, **pay)
+    )
+    with pytest.raises(TransitionRefused):
+        approvals.reverse(paid, "ошибка", actor=money.second)
+    assert ledger.balance(money.case) == {"USD": Decimal("0.00")}
+    approvals.reverse(paid, "ошибка", actor=money.boss)
+    with pytest.raises(TransitionRefused):
+        approvals.pay(proposal, money.case, actor=money.officer, **pay)
+    assert proposal.payments.count() == 1
