@@ -22,7 +22,9 @@ from audit.log import record as audit
 from rewards.models import Rate
 
 HEADER = ["date", "currency", "rate"]
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_CURRENCY = re.compile(r"\A[A-Z]{3}\Z")
+_DATE = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_NUMBER = re.compile(r"\A[0-9]{1,12}(\.[0-9]+)?\Z")
 MAX_LINES = 5000
 CENT = Decimal("0.01")
 
@@ -45,7 +47,16 @@ class MissingRate(LookupError):
 
 def parse(text: str) -> list[tuple[date, str, Decimal]]:
     problems: list[tuple[int, str]] = []
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_LINES + 1:
+                break
+    except csv.Error:  # a cell beyond the csv module's field limit, a stray quote or NUL
+        message = _("This line cannot be read as CSV (a value too long or a stray quote).")
+        raise RatesInvalid([(reader.line_num, message)]) from None
     if not rows or [c.strip().lower() for c in rows[0]] != HEADER:
         raise RatesInvalid([(1, _("The first line must be: date,currency,rate"))])
     if len(rows) > MAX_LINES + 1:
@@ -61,6 +72,8 @@ def parse(text: str) -> list[tuple[date, str, Decimal]]:
             continue
         day, currency, rate = (cell.strip() for cell in row)
         try:
+            if not _DATE.match(day):  # fromisoformat also reads 20230905 and 2023-W36-2
+                raise ValueError(day)
             on = date.fromisoformat(day)
         except ValueError:
             problems.append((number, _("The date must be written as YYYY-MM-DD.")))
@@ -71,6 +84,8 @@ def parse(text: str) -> list[tuple[date, str, Decimal]]:
         elif currency == "USD":
             problems.append((number, _("Rates are per US dollar: USD itself has no rate.")))
         try:
+            if not _NUMBER.match(rate):  # Decimal() also reads "3_6", "٣٦", "1e2" and "NaN"
+                raise InvalidOperation
             value = Decimal(rate)
             if not value.is_finite() or value <= 0 or value >= Decimal(10) ** 12:
                 raise InvalidOperation

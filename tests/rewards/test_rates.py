@@ -83,3 +83,27 @@ def test_the_command_imports_and_names_problems(programme, tmp_path, capsys):
         call_command("rewards", "import-rates", str(path), "--user", "operator")
     call_command("rewards", "import-rates", str(path), "--user", "finance_officer")
     assert "2 rate(s) imported" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2023-09-06,UAH," + "1" * 200_000,  # one cell beyond the csv module's field limit
+        "2023-W36-3,UAH,36.5",  # an ISO week date: not YYYY-MM-DD
+        "20230906,UAH,36.5",
+        "2023-09-06,UAH,٣٦",  # Arabic-Indic digits Decimal() would read as 36
+        "2023-09-06,UAH,3_6",  # an underscore Decimal() would drop
+        "2023-09-06,UAH,=1+35",  # a formula
+        "2023-09-06,UAH,NaN",
+        "2023-09-06,UAH,Infinity",
+        "2023-09-06,UAH,0",
+        "2023-09-06,UAH,0.000000",
+    ],
+)
+def test_a_malicious_rates_line_is_named_never_a_500_never_imported(programme, line):
+    """Attack: a rates CSV crafted to crash the import (a 500 on the page) or to slip a value
+    past the check in a form nobody reviewing the file would read as the rate imported."""
+    with pytest.raises(rates.RatesInvalid) as invalid:
+        rates.import_csv(GOOD + line + "\n", actor=programme.users["finance_officer"])
+    assert invalid.value.problems[0][0] == 4
+    assert not Rate.objects.exists()

@@ -189,3 +189,10 @@ def test_forged_form_values_get_a_404_or_a_message_never_a_500(money, clients):
     )
     html = officer.post(url, {"action": "propose", "amount": "NaN"}).content.decode()
     assert "Give an amount in US dollars" in html
+
+
+def test_an_oversized_rates_cell_on_the_page_is_named_not_a_500(money, clients):
+    text = "date,currency,rate\n2023-09-05,UAH," + "1" * 150_000 + "\n"
+    response = clients["second"].post("/rewards/rates/", {"text": text})
+    assert response.status_code == 200 and "Line 2" in response.content.decode()
+    assert not Rate.objects.exists()
