@@ -54,6 +54,23 @@ def test_the_database_refuses_update_and_delete_going_round_the_model(entry):
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="the trigger exists on PostgreSQL",
 )
+def test_the_database_refuses_truncating_the_ledger(entry):
+    """Attack: TRUNCATE fires no row trigger, so one statement emptied the whole ledger."""
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check pending
+        cursor.execute("SET LOCAL corridor.refuse_truncate = 'on'")  # as in production
+        try:
+            cursor.execute("TRUNCATE rewards_entry CASCADE")
+        except DatabaseError as refused:
+            assert "append-only" in str(refused)
+            raise
+    assert Entry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the trigger exists on PostgreSQL",
+)
 def test_the_database_allows_only_emptying_a_restricted_cases_entry(entry, money):
     from cases.models import Case
 
@@ -62,6 +79,13 @@ def test_the_database_allows_only_emptying_a_restricted_cases_entry(entry, money
         cursor.execute(
             "UPDATE rewards_entry SET amount = NULL, kind = 'payment' WHERE id = %s", [entry.pk]
         )
+    for zeroing in (  # the one allowed change never zeroes or shrinks an amount
+        "UPDATE rewards_entry SET amount = 0, created_at = NULL WHERE id = %s",
+        "UPDATE rewards_entry SET amount = 0.01 WHERE id = %s",
+        "UPDATE rewards_entry SET amount = NULL WHERE id = %s",  # the time stays: not the change
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(zeroing, [entry.pk])
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE rewards_entry SET amount = NULL, created_at = NULL WHERE id = %s", [entry.pk]
