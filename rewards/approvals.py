@@ -208,12 +208,16 @@ def authorise(proposal: Proposal, *, actor, actor_private=None) -> Proposal:
         raise TransitionRefused(_("Only an approved proposal can be authorised."))
     if actor.pk in (proposal.proposed_by_id, proposal.approved_by_id):
         raise TransitionRefused(_("Someone other than the proposer and the approver authorises."))
-    amount = proposal.amount_usd
-    if amount is None:
-        opener = _opener(actor, actor_private)
-        if opener is None or proposal.record is None:
-            raise TransitionRefused(NO_KEYS)
-        amount = Decimal(opener(proposal.record)["amount"])
+    # The amount approved is the sealed one: the plain copy is for reports, and anyone who can
+    # write the database could raise it between approval and authorisation.
+    opener = _opener(actor, actor_private)
+    if opener is None or proposal.record is None:
+        raise TransitionRefused(NO_KEYS)
+    amount = Decimal(opener(proposal.record)["amount"])
+    if proposal.amount_usd is not None and proposal.amount_usd != amount:
+        raise TransitionRefused(
+            _("The proposal's amount was changed outside the application; reject it.")
+        )
     proposal.status = S.AUTHORISED
     proposal.authorised_by = actor
     proposal.authorised_at = _step(proposal, "authorised", actor=actor)

@@ -205,7 +205,7 @@ def test_co_defectors_share_the_amount_exactly(money):
         item, Decimal("35000"), "", actor=money.officer, actor_private=key(money.officer)
     )
     approvals.approve(proposal, actor=money.second)
-    approvals.authorise(proposal, actor=money.boss)
+    approvals.authorise(proposal, actor=money.boss, actor_private=key(money.boss))
     parts = [ledger.balance(c)["USD"] for c in (money.case, other, third)]
     assert sum(parts) == Decimal(35_000)
     assert parts == [Decimal("11669.00"), Decimal("11665.50"), Decimal("11665.50")]
@@ -268,3 +268,24 @@ def test_two_finance_officers_cannot_pay_a_share_twice_by_reversing_the_payment(
     with pytest.raises(TransitionRefused):
         approvals.pay(proposal, money.case, actor=money.officer, **pay)
     assert proposal.payments.count() == 1
+
+
+def test_an_amount_raised_in_the_database_after_approval_is_not_authorised(money):
+    """Attack (database write access): the proposal's plain amount is raised after approval;
+    authorisation used to write the entitlements from that column. The amount approved is the
+    sealed one; a plain copy that differs from it is refused as tampering."""
+    item = equipment.record_item(money.case, mi8(category="mlrs"), actor=money.officer)
+    proposal = approvals.propose(
+        item,
+        Decimal(25_000),
+        "неполный комплект",
+        actor=money.officer,
+        actor_private=key(money.officer),
+    )
+    approvals.approve(proposal, actor=money.second)
+    Proposal.objects.filter(pk=proposal.pk).update(amount_usd=Decimal(35_000))
+    with pytest.raises(TransitionRefused):
+        approvals.authorise(proposal, actor=money.boss, actor_private=key(money.boss))
+    assert not Entry.objects.filter(proposal=proposal).exists()
+    with pytest.raises(TransitionRefused):  # and not without the keys to check it
+        approvals.authorise(proposal, actor=money.boss, actor_private=None)
