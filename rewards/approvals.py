@@ -70,6 +70,9 @@ def _amount(value) -> Decimal | None:
 
 
 def _lock(proposal: Proposal) -> Proposal:
+    # The item first, as set_shares does: a step never interleaves with a change of the shares
+    # (approved with one split, authorised with another).
+    EquipmentItem.objects.select_for_update().filter(pk=proposal.item_id).first()
     return (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("item", "item__case", "record")

@@ -164,3 +164,49 @@ def _any_proposal(money):
     if found is None:
         _item, found = authorised(money)
     return found
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="row locks exist on PostgreSQL (SQLite serialises every write)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_shares_being_changed_hold_off_an_approval(money):
+    """Attack (a race): officer A submits new shares (set_shares locks the item, checks that no
+    proposal is approved yet, then replaces the shares) while B approves; the approval did not
+    wait for the item, so shares could change after the approval that fixed them."""
+    import threading
+
+    from django.db import OperationalError, connections
+
+    from rewards import equipment
+    from rewards.models import EquipmentItem
+    from tests.rewards.conftest import key, mi8
+
+    item = equipment.record_item(money.case, mi8(), actor=money.officer)
+    proposal = approvals.propose(
+        item, Decimal(500_000), "", actor=money.officer, actor_private=key(money.officer)
+    )
+    locked, release = threading.Event(), threading.Event()
+
+    def shares_in_progress():
+        try:
+            with transaction.atomic():
+                EquipmentItem.objects.select_for_update().get(pk=item.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=shares_in_progress)
+    other.start()
+    try:
+        assert locked.wait(10)
+        with pytest.raises(OperationalError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            approvals.approve(proposal, actor=money.second)
+    finally:
+        release.set()
+        other.join(10)
+    approvals.approve(proposal, actor=money.second)  # once the shares are saved
