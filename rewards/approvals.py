@@ -22,7 +22,7 @@ case it touches, runs in one transaction and writes its audit event there (ident
 values must be read.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -271,6 +271,19 @@ def _live_entry(proposal, case, kind):
     )
 
 
+def _authorised_on(proposal, opener) -> date:
+    """The day the proposal was authorised: in clear, or (restricted case) from its sealed step."""
+    if proposal.authorised_at is not None:
+        return timezone.localtime(proposal.authorised_at).date()
+    if opener is None:
+        raise TransitionRefused(NO_KEYS)
+    for record in proposal.steps.all():
+        values = opener(record)
+        if values.get("step") == "authorised":
+            return timezone.localtime(datetime.fromisoformat(values["at"])).date()
+    raise TransitionRefused(NO_KEYS)
+
+
 def _earlier_payers(proposal, case) -> set:
     """Who paid ``case``'s share of ``proposal`` before and who reversed those payments."""
     found = set()
@@ -323,6 +336,9 @@ def pay(
         errors["paid_on"] = _("Give the payment date.")
     elif paid_on > timezone.localdate():
         errors["paid_on"] = _("The payment date cannot be in the future.")
+    elif paid_on < _authorised_on(proposal, _opener(actor, actor_private)):
+        # The payer picks the date and with it the rate: never a day before the authorisation.
+        errors["paid_on"] = _("The payment date cannot be before the reward was authorised.")
     if errors:
         raise Invalid(errors)
     usd = ledger.sealed_amount(owed, _opener(actor, actor_private))

@@ -9,6 +9,7 @@ from tests.vault.conftest import make_case, private_of, unlocked
 from vault import teams as team_keys
 
 MI8_DAY = date(2023, 9, 5)  # the reward announced for the Mi-8 (DOMAIN.md, origin case (a))
+AUTHORISED_DAY = date(2023, 9, 1)  # the tests' rewards are authorised before they are paid
 
 
 @pytest.fixture
@@ -77,5 +78,21 @@ def authorised(money, values=None, amount=Decimal(500_000), reason=""):
     )
     approvals.approve(proposal, actor=money.second)
     approvals.authorise(proposal, actor=money.boss, actor_private=key(money.boss))
+    back_to(proposal)
     proposal.refresh_from_db()
     return item, proposal
+
+
+def back_to(proposal, day=AUTHORISED_DAY):
+    """Date the authorisation back to ``day`` (the tests pay at the 2023 rates, and a payment
+    is never dated before its authorisation); a restricted case keeps no time to move."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from rewards.models import Proposal
+
+    moment = timezone.make_aware(datetime.combine(day, time(12)))
+    Proposal.objects.filter(pk=proposal.pk, authorised_at__isnull=False).update(
+        authorised_at=moment
+    )

@@ -289,3 +289,23 @@ def test_an_amount_raised_in_the_database_after_approval_is_not_authorised(money
     assert not Entry.objects.filter(proposal=proposal).exists()
     with pytest.raises(TransitionRefused):  # and not without the keys to check it
         approvals.authorise(proposal, actor=money.boss, actor_private=None)
+
+
+def test_a_payment_cannot_be_backdated_before_its_authorisation_to_pick_a_rate(money):
+    """Attack: the payer chooses the payment date, and with it the day's rate; dating the
+    payment years back picks the imported day whose hryvnia rate suits him best. Money is
+    never paid before the reward was authorised."""
+    import_rates(money.boss, "2022-03-01,UAH,60.0")  # a made-up day of a very high rate
+    _item, proposal = authorised(money)  # authorised on 2023-09-01 (conftest)
+    with pytest.raises(Invalid) as refused:
+        approvals.pay(
+            proposal,
+            money.case,
+            method="cash",
+            reference="R1",
+            paid_on=date(2022, 3, 1),
+            actor=money.officer,
+            actor_private=None,
+        )
+    assert "paid_on" in refused.value.errors
+    assert not proposal.payments.exists()

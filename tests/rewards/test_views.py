@@ -4,6 +4,7 @@ import pytest
 
 from audit.models import Event
 from rewards.models import Entry, EquipmentItem, Proposal, Rate
+from tests.rewards.conftest import back_to
 
 
 @pytest.fixture
@@ -50,6 +51,7 @@ def test_the_whole_flow_through_the_pages(money, clients):
     assert refused.status_code == 200 and "other than the proposer" in refused.content.decode()
     assert second.post(url, {"action": "approve", "proposal": proposal.pk}).status_code == 302
     assert boss.post(url, {"action": "authorise", "proposal": proposal.pk}).status_code == 302
+    back_to(proposal)  # authorised in 2023, paid at the 2023 rates
     # A payment on a day without a rate: named, and what was typed is kept.
     pay = {
         "action": "pay",
