@@ -309,3 +309,61 @@ def test_a_payment_cannot_be_backdated_before_its_authorisation_to_pick_a_rate(m
         )
     assert "paid_on" in refused.value.errors
     assert not proposal.payments.exists()
+
+
+def test_a_deactivated_approver_approves_nothing(money):
+    """Attack: a second account of the proposer, or a departed colleague's, approves after its
+    deactivation. Capabilities follow is_active (accounts.models.User.has_perm)."""
+    item = equipment.record_item(money.case, mi8(), actor=money.officer)
+    proposal = approvals.propose(
+        item, Decimal(500_000), "", actor=money.officer, actor_private=key(money.officer)
+    )
+    money.second.is_active = False
+    money.second.save(update_fields=["is_active"])
+    with pytest.raises(TransitionRefused):
+        approvals.approve(proposal, actor=money.second)
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.PROPOSED and proposal.approved_by is None
+
+
+@pytest.mark.parametrize(
+    "amount",
+    [
+        "NaN",
+        "sNaN",
+        "Infinity",
+        "-Infinity",
+        "1e-30",
+        "30000.001",
+        "1E+400",
+        "-30000",
+        "0",
+        "3" * 200,
+        "",
+        "тридцать",
+        "30000.00000000000000000001",
+    ],
+)
+def test_odd_amounts_are_named_never_a_crash(money, amount):
+    item = equipment.record_item(money.case, mi8(category="mlrs"), actor=money.officer)
+    with pytest.raises(Invalid) as invalid:
+        approvals.propose(
+            item, amount, "причина", actor=money.officer, actor_private=key(money.officer)
+        )
+    assert "amount" in invalid.value.errors
+    assert not Proposal.objects.exists()
+
+
+def test_a_finance_officer_turned_supervisor_cannot_authorise_his_own_proposal(money):
+    """Attack: the proposer is later given the supervisor's role (or the approver is) and
+    authorises the reward himself. The four-eyes rules compare people, not roles."""
+    item = equipment.record_item(money.case, mi8(), actor=money.officer)
+    proposal = approvals.propose(
+        item, Decimal(500_000), "", actor=money.officer, actor_private=key(money.officer)
+    )
+    approvals.approve(proposal, actor=money.second)
+    for former in (money.officer, money.second):
+        former.has_perm = lambda perm, obj=None: True  # every capability, a supervisor's too
+        with pytest.raises(TransitionRefused):
+            approvals.authorise(proposal, actor=former, actor_private=key(former))
+    assert not Entry.objects.filter(proposal=proposal).exists()

@@ -198,3 +198,27 @@ def test_an_oversized_rates_cell_on_the_page_is_named_not_a_500(money, clients):
     response = clients["second"].post("/rewards/rates/", {"text": text})
     assert response.status_code == 200 and "Line 2" in response.content.decode()
     assert not Rate.objects.exists()
+
+
+def test_odd_ids_and_values_on_the_item_page_are_never_a_500(money, clients):
+    officer = clients["officer"]
+    assert officer.post("/rewards/", _item_form(money)).status_code == 302
+    url = f"/rewards/items/{EquipmentItem.objects.get().pk}/"
+    for data in (
+        {"action": "reverse", "entry": "9" * 40, "reason": "y"},
+        {"action": "reverse", "entry": "-1", "reason": "y"},
+        {"action": "approve", "proposal": "not-a-uuid"},
+        {
+            "action": "pay",
+            "proposal": "\u202e",
+            "beneficiary": "x",
+            "method": "cash",
+            "reference": "\x00",
+            "paid_on": "9999-99-99",
+        },
+        {"action": "propose", "amount": "NaN", "reason": "\U0001f4b0" * 10},
+        {"action": "shares", "shares": f"{money.case.number} 1e-30"},
+        {"action": "\x00"},
+    ):
+        assert officer.post(url, data).status_code in (200, 302, 404), data
+    assert officer.get("/rewards/items/00000000-0000-0000-0000-000000000000/").status_code == 404
