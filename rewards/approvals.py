@@ -22,6 +22,7 @@ case it touches, runs in one transaction and writes its audit event there (ident
 values must be read.
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -59,9 +60,19 @@ def _holds(actor, *cases) -> None:
             raise TransitionRefused(NO_KEYS)
 
 
+_PLAIN = re.compile(r"\A[0-9]{1,14}(\.[0-9]{1,2})?\Z")
+
+
 def _amount(value) -> Decimal | None:
+    """A Decimal, or text of plain ASCII digits with at most two decimals: Decimal() would also
+    read "3.5e4", "35_000" and other scripts' digits, sealed and shown as something else."""
+    if not isinstance(value, Decimal):
+        text = str(value).strip()
+        if not _PLAIN.match(text):
+            return None
+        value = text
     try:
-        found = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+        found = value if isinstance(value, Decimal) else Decimal(value)
     except (InvalidOperation, ValueError):
         return None
     if not found.is_finite() or found <= 0 or found.as_tuple().exponent < -2:

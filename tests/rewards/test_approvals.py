@@ -367,3 +367,14 @@ def test_a_finance_officer_turned_supervisor_cannot_authorise_his_own_proposal(m
         with pytest.raises(TransitionRefused):
             approvals.authorise(proposal, actor=former, actor_private=key(former))
     assert not Entry.objects.filter(proposal=proposal).exists()
+
+
+@pytest.mark.parametrize("amount", ["3.5e4", "35_000", "٣٥٠٠٠", "３５０００", "+35000", " 35000e0"])
+def test_an_amount_written_otherwise_than_as_plain_digits_is_refused(money, amount):
+    """Attack: Decimal() reads "3.5e4", "35_000" and other scripts' digits as 35000, and the
+    sealed record then shows the approver "3.5E+4": what he reads is not the plain figure the
+    form asks for. Only ASCII digits with at most two decimals are an amount."""
+    item = equipment.record_item(money.case, mi8(category="mlrs"), actor=money.officer)
+    with pytest.raises(Invalid):
+        approvals.propose(item, amount, "", actor=money.officer, actor_private=key(money.officer))
+    assert not Proposal.objects.exists()
