@@ -46,10 +46,16 @@ def test_the_whole_flow_through_the_pages(money, clients):
         == 302
     )
     proposal = Proposal.objects.get()
-    # The proposer's own approval is refused on the page, not with a 500.
+    # The proposer is not offered the approval at all, only told who approves ...
+    own = officer.get(url).content.decode()
+    assert 'value="approve"' not in own and "another finance officer or a supervisor" in own
+    assert 'value="approve"' in second.get(url).content.decode()
+    # ... and a forged one is refused on the page, not with a 500.
     refused = officer.post(url, {"action": "approve", "proposal": proposal.pk}, follow=True)
     assert refused.status_code == 200 and "other than the proposer" in refused.content.decode()
     assert second.post(url, {"action": "approve", "proposal": proposal.pk}).status_code == 302
+    assert 'value="authorise"' not in second.get(url).content.decode()  # approver: not twice
+    assert 'value="authorise"' in boss.get(url).content.decode()
     assert boss.post(url, {"action": "authorise", "proposal": proposal.pk}).status_code == 302
     back_to(proposal)  # authorised in 2023, paid at the 2023 rates
     # A payment on a day without a rate: named, and what was typed is kept.
