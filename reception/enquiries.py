@@ -93,6 +93,9 @@ class Matches:
 
     confirmed: list = field(default_factory=list)  # [(case, "registered" | "transferred")]
     elsewhere: bool = False
+    # A candidate he holds whose registration his keys do not open: unconfirmed either way,
+    # so the page must not say "no registered prisoner matches" without a word of it.
+    unopened: bool = False
 
 
 def _candidates(sought: dict) -> set:
@@ -137,10 +140,13 @@ def _same(sought: dict, registered: dict) -> bool:
     )
 
 
-def matches(user, opener, sought: dict, *, exclude: Case | None = None) -> Matches:
+def matches(user, opener, sought: dict) -> Matches:
     """The registered prisoners matching ``sought`` as ``user`` may learn of them. ``opener``
-    decrypts a record with his keys (and audits it) or raises records.NoAccess."""
-    ids = _candidates(sought) - ({exclude.pk} if exclude else set())
+    decrypts a record with his keys (and audits it) or raises records.NoAccess.
+
+    The enquiry's own case is not left out: the case page links the enquiries of every case,
+    so a mother's call may be recorded on her son's own registered case, and he must match."""
+    ids = _candidates(sought)
     registered = {
         r.case_id: r
         for r in Registration.objects.filter(case_id__in=ids, record__isnull=False).select_related(
@@ -157,6 +163,7 @@ def matches(user, opener, sought: dict, *, exclude: Case | None = None) -> Match
         try:
             values = opener(registration.record)
         except records.NoAccess:
+            result.unopened = True  # he holds the case: saying so names nothing he lacks
             continue
         if _same(sought, values):
             moved = CustodyEvent.objects.filter(case=case, kind=CustodyEvent.Kind.TRANSFER).exists()
@@ -178,7 +185,7 @@ def answer_enquiry(enquiry: Enquiry, answer: str, *, actor, opener) -> Enquiry:
             sought = opener(enquiry.record)
         except records.NoAccess:
             raise TransitionRefused(_("Your keys do not open this enquiry.")) from None
-        found = matches(actor, opener, sought, exclude=enquiry.case)
+        found = matches(actor, opener, sought)
         backing = [case for case, status in found.confirmed if status == answer]
         if not backing:
             raise TransitionRefused(

@@ -468,9 +468,7 @@ def enquiry_detail(request: HttpRequest, number: str, enquiry_id) -> HttpRespons
             messages.success(request, _("Answer recorded."))
         return redirect("reception:enquiry", number=case.number, enquiry_id=enquiry.pk)
     values = custody.read(request, enquiry)
-    found = (
-        enquiries.matches(request.user, _opener(request), values, exclude=case) if values else None
-    )
+    found = enquiries.matches(request.user, _opener(request), values) if values else None
     return render(
         request,
         "reception/enquiry.html",

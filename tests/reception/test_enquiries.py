@@ -71,7 +71,7 @@ def test_an_enquiry_is_sealed_and_finds_the_registered_prisoner_across_spellings
     assert "Мария".encode() not in bytes(enquiry.record.ciphertext)
     assert Event.objects.get(action="enquiry_recorded").detail == {}
     sought = _opener(operator)(enquiry.record)
-    found = enquiries.matches(operator, _opener(operator), sought, exclude=relative)
+    found = enquiries.matches(operator, _opener(operator), sought)
     assert found.confirmed == [(registered, "registered")] and not found.elsewhere
 
 
@@ -79,24 +79,24 @@ def test_the_service_number_alone_matches(programme, operator, relative, registe
     sought = {**SOUGHT, "date_of_birth": None, "service_number": "ab123456", "surname": "X"}
     enquiry = enquiries.record_enquiry(relative, sought, actor=operator)
     values = _opener(operator)(enquiry.record)
-    found = enquiries.matches(operator, _opener(operator), values, exclude=relative)
+    found = enquiries.matches(operator, _opener(operator), values)
     assert [c for c, _s in found.confirmed] == [registered]
 
 
 def test_a_different_date_of_birth_is_no_match(programme, operator, relative, registered):
     values = {**SOUGHT, "date_of_birth": "1994-03-18"}
-    found = enquiries.matches(operator, _opener(operator), values, exclude=relative)
+    found = enquiries.matches(operator, _opener(operator), values)
     assert found.confirmed == [] and not found.elsewhere
 
 
 def test_a_match_outside_his_teams_is_only_ask_a_supervisor(programme, staff, operator, relative):
     elsewhere = _elsewhere(programme, staff)
     values = {**SOUGHT, "date_of_birth": "1994-03-17"}
-    found = enquiries.matches(operator, _opener(operator), values, exclude=relative)
+    found = enquiries.matches(operator, _opener(operator), values)
     assert found.confirmed == [] and found.elsewhere
     # A restricted prisoner he does not hold does not even light that up.
     Case.objects.filter(pk=elsewhere.pk).update(restricted=True)
-    found = enquiries.matches(operator, _opener(operator), values, exclude=relative)
+    found = enquiries.matches(operator, _opener(operator), values)
     assert found.confirmed == [] and not found.elsewhere
 
 
@@ -205,3 +205,67 @@ def test_a_named_officer_cannot_confirm_a_restricted_prisoner_to_a_caller(
     supervisor = unlocked(programme.users["supervisor"])  # named on it
     enquiries.answer_enquiry(enquiry, "registered", actor=supervisor, opener=_opener(supervisor))
     assert Enquiry.objects.get(pk=enquiry.pk).answer == "registered"
+
+
+@pytest.mark.parametrize("role", ["operator", "supervisor"])
+@pytest.mark.parametrize("on", ["relative's case", "prisoner's own case"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {"surname": "Сидоренко", "first_names": "Иван Петрович", "date_of_birth": "1994-03-17"},
+        {"surname": "Sidorenko", "first_names": "X", "service_number": "АБ-123456"},
+    ],
+    ids=["name_and_date_of_birth", "service_number"],
+)
+def test_staff_see_a_registered_prisoner_of_their_own_team_on_the_page(
+    programme, role, on, typed, relative, registered
+):
+    """The product trial: an operator or a supervisor holding the prisoner's case types him
+    exactly as registered and must see him, through the pages. The case page links the
+    enquiries of every case, so the enquiry may sit on the prisoner's own case (his mother
+    rang about him): it must still find him, not leave him out as "the enquirer's case"."""
+    where = relative if on == "relative's case" else registered
+    client = programme.staff.client(programme.users[role])
+    client.cookies["corridor_language"] = "en"
+    url = f"/reception/enquiries/{where.number}/"
+    response = client.post(url, {"requester_name": "Мария", "relation": "мать", **typed})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert f">{registered.number}</a> · Registered as a prisoner of war" in page
+    assert "No registered prisoner among your cases matches" not in page
+    client.post(response["Location"], {"answer": "registered"})
+    assert Enquiry.objects.get().answer == "registered"
+
+
+def test_a_candidate_his_keys_do_not_open_is_ask_a_supervisor_not_no_match(
+    programme, operator, relative, registered
+):
+    """He holds the case but no key row of its registration reaches him (a record sealed
+    before a key change, say): the page must not say plainly that nothing matches, or he
+    answers "no record" wrongly. It names no case and counts nothing."""
+    from vault.models import RecordKey
+
+    RecordKey.objects.filter(
+        record=registered.pow_registration.record, kind=RecordKey.Kind.TEAM
+    ).delete()
+    enquiry = enquiries.record_enquiry(relative, SOUGHT, actor=operator)
+    found = enquiries.matches(operator, _opener(operator), _opener(operator)(enquiry.record))
+    assert found.confirmed == [] and found.unopened and not found.elsewhere
+    client = programme.staff.client(operator)
+    client.cookies["corridor_language"] = "en"
+    page = client.get(f"/reception/enquiries/{relative.number}/{enquiry.pk}/").content.decode()
+    assert "Possible match that your keys do not open: ask a supervisor." in page
+    assert registered.number not in page
+    with pytest.raises(TransitionRefused):
+        enquiries.answer_enquiry(enquiry, "registered", actor=operator, opener=_opener(operator))
+
+
+def test_a_restricted_candidate_he_does_not_hold_stays_silent_even_unopened(
+    programme, staff, operator, relative
+):
+    elsewhere = _elsewhere(programme, staff)
+    Case.objects.filter(pk=elsewhere.pk).update(restricted=True)
+    found = enquiries.matches(
+        operator, _opener(operator), {**SOUGHT, "date_of_birth": "1994-03-17"}
+    )
+    assert found == enquiries.Matches()
