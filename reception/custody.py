@@ -12,6 +12,7 @@ in the IDENTITY compartment; each function writes its audit event (no personal d
 transaction. Bad values raise ``Invalid`` naming the fields, never quoting them.
 """
 
+import re
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -73,6 +74,50 @@ LABELS = {
     "mail_address": gettext_lazy("Address for correspondence"),
     "health_note": gettext_lazy("Health (as he wishes it stated)"),
 }
+
+
+def _given_names(first_names: str) -> list[str]:
+    """The words of "first names" that have a letter, as blind.fold_name splits them."""
+    return [w for w in re.split(r"[\s,.;\-]+", first_names or "") if any(c.isalpha() for c in w)]
+
+
+def name_keys(surname: str, first_names: str) -> list[str]:
+    """The names under which a person is indexed with his date of birth, and looked up: the
+    whole name, and the surname with the first given name alone. Russians give a patronymic
+    with their first names or leave it out (Art. 17 asks for "first names"; relatives type
+    "Иван Петрович" or "Иван"), so either side may lack it; both sides fold the same way
+    (blind.fold_name: word order, case, ё/е, Cyrillic and Latin spellings)."""
+    given = _given_names(first_names)
+    keys = [f"{first_names} {surname}"]
+    if len(given) > 1:
+        keys.append(f"{given[0]} {surname}")
+    return keys
+
+
+def same_name(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two (surname, first names) are one person's name as ``name_keys`` meets them:
+    the same words in any order, or the same surname and first given name with further names
+    (a patronymic) agreeing where both sides give them."""
+
+    def split(surname, first_names):
+        given = _given_names(first_names)
+        try:
+            core = blind.fold_name(f"{given[0] if given else ''} {surname}")
+            rest = blind.fold_name(" ".join(given[1:])) if len(given) > 1 else None
+        except blind.NotIndexable:
+            return None, None
+        return core, rest
+
+    try:  # the whole names, in any order ("Petrovich Ivan")
+        if blind.fold_name(" ".join(a)) == blind.fold_name(" ".join(b)):
+            return True
+    except blind.NotIndexable:
+        return False
+    core_a, rest_a = split(*a)
+    core_b, rest_b = split(*b)
+    if core_a is None or core_a != core_b:
+        return False
+    return rest_a is None or rest_b is None or rest_a == rest_b
 
 
 class Invalid(ValueError):
@@ -249,8 +294,8 @@ def register_pow(case: Case, values: dict, *, actor, now: datetime | None = None
     blind.store_many(
         case,
         [
-            ("name_dob", {"name": f"{sealed['first_names']} {sealed['surname']}",
-                          "dob": sealed["date_of_birth"]}),
+            *(("name_dob", {"name": name, "dob": sealed["date_of_birth"]})
+              for name in name_keys(sealed["surname"], sealed["first_names"])),
             ("service_number", sealed["service_number"]),
         ],
     )  # fmt: skip

@@ -30,7 +30,7 @@ from cases.access import holds
 from cases.links import possible_match_elsewhere
 from cases.models import Case
 from cases.states import NO_KEYS, PURGED, TransitionRefused
-from reception.custody import Invalid
+from reception.custody import Invalid, name_keys, same_name
 from reception.models import CustodyEvent, Enquiry, Registration
 from vault import blind, records
 from vault.policy import IDENTITY
@@ -100,10 +100,12 @@ class Matches:
 
 def _candidates(sought: dict) -> set:
     found = set()
-    name = f"{sought.get('first_names', '')} {sought.get('surname', '')}"
     pairs = [("service_number", sought.get("service_number"))]
     if sought.get("date_of_birth"):
-        pairs.append(("name_dob", {"name": name, "dob": sought["date_of_birth"]}))
+        # The same names the registration indexed (custody.name_keys): with or without
+        # a patronymic on either side.
+        names = name_keys(sought.get("surname", ""), sought.get("first_names", ""))
+        pairs += [("name_dob", {"name": n, "dob": sought["date_of_birth"]}) for n in names]
     for index, value in pairs:
         if not isinstance(value, dict) and _blank(value):
             continue
@@ -117,12 +119,6 @@ def _candidates(sought: dict) -> set:
 def _same(sought: dict, registered: dict) -> bool:
     """Confirm a candidate: the same name and date of birth, or the same service number."""
 
-    def fold(text):
-        try:
-            return blind.fold_name(text)
-        except blind.NotIndexable:
-            return None
-
     def number(text):
         try:
             return blind.normalise_service_number(text)
@@ -132,11 +128,12 @@ def _same(sought: dict, registered: dict) -> bool:
     wanted = number(sought.get("service_number") or "")
     if wanted and wanted == number(registered.get("service_number") or ""):
         return True
-    name = fold(f"{sought.get('first_names', '')} {sought.get('surname', '')}")
-    held = fold(f"{registered.get('first_names', '')} {registered.get('surname', '')}")
     born = sought.get("date_of_birth")
-    return (
-        bool(born) and name is not None and name == held and born == registered.get("date_of_birth")
+    if not born or born != registered.get("date_of_birth"):
+        return False
+    return same_name(
+        (sought.get("surname", ""), sought.get("first_names", "")),
+        (registered.get("surname", ""), registered.get("first_names", "")),
     )
 
 

@@ -269,3 +269,39 @@ def test_a_restricted_candidate_he_does_not_hold_stays_silent_even_unopened(
         operator, _opener(operator), {**SOUGHT, "date_of_birth": "1994-03-17"}
     )
     assert found == enquiries.Matches()
+
+
+@pytest.mark.parametrize(
+    ("registered_as", "typed", "match"),
+    [
+        (("Сидоренко", "Иван Петрович"), ("Сидоренко", "Иван Петрович"), True),
+        (("Сидоренко", "Иван Петрович"), ("Сидоренко", "Иван"), True),  # no patronymic typed
+        (("Сидоренко", "Иван"), ("Сидоренко", "Иван Петрович"), True),  # none registered
+        (("Сидоренко", "Иван Петрович"), ("SIDORENKO", "Ivan Petrovich"), True),
+        (("Сидоренко", "Иван Петрович"), ("сидоренко", "иван"), True),
+        (("Сидоренко", "Иван Петрович"), ("Иван", "Сидоренко"), True),  # fields swapped
+        (("Сидоренко", "Иван Петрович"), ("Сидоренко", "Петрович Иван"), True),
+        (("Сидоренко", "Пётр Семёнович"), ("Сидоренко", "Петр Семенович"), True),  # ё/е
+        (("Сидоренко", "Пётр"), ("Sidorenko", "Pyotr Semyonovich"), True),
+        (("Сидоренко", "Иван Петрович"), ("Сидоренко", "Иван Павлович"), False),
+        (("Сидоренко", "Иван Петрович"), ("Сидоренко", "Пётр Иванович"), False),
+        (("Сидоренко", "Иван Петрович"), ("Сидоров", "Иван Петрович"), False),
+    ],
+)
+def test_the_name_matches_as_the_registration_indexed_it(
+    programme, officer, operator, relative, received, registered_as, typed, match
+):
+    """Registration and enquiry fold the name the same way (vault/blind.py): order, case,
+    ё/е, Cyrillic or Latin; a patronymic given on one side only still matches, a different
+    one does not."""
+    surname, first_names = registered_as
+    custody.register_pow(
+        received,
+        registration_values(surname=surname, first_names=first_names),
+        actor=officer,
+    )
+    sought = {**SOUGHT, "surname": typed[0], "first_names": typed[1]}
+    sought["date_of_birth"] = "1994-03-17"
+    found = enquiries.matches(operator, _opener(operator), sought)
+    assert [c for c, _s in found.confirmed] == ([received] if match else [])
+    assert not found.unopened and not found.elsewhere
