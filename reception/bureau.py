@@ -10,6 +10,9 @@ import csv
 import io
 import json
 
+from django.utils import translation
+
+from reception.custody import HEALTH
 from reception.models import CustodyEvent
 
 # Art. 122 (4): surname, first names, rank, army, regimental, personal or serial number, place
@@ -34,18 +37,30 @@ FIELDS = (
 FORMATS = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 
 
+def health_label(code: str) -> str:
+    """The model card's words for a state of health in the export's language (the exporting
+    user's), with the English beside them when different, as the capture card prints them;
+    never the internal code."""
+    if code not in HEALTH:
+        return ""
+    label = str(HEALTH[code])
+    with translation.override("en"):
+        english = str(HEALTH[code])
+    return label if label == english else f"{label} ({english})"
+
+
 def row(case, registration: dict, custody: dict, events: list[tuple[CustodyEvent, dict]]) -> dict:
     """The bureau's record of one prisoner from his opened registration, custody and events
     (an event whose record the user cannot open is listed by kind and date only)."""
     out = {name: registration.get(name, "") for name in FIELDS[:11]}
     out["captured_on"] = (custody.get("taken_at") or "")[:10]
-    out["health"] = custody.get("health", "")
+    out["health"] = health_label(custody.get("health", ""))
     out["events"] = [
         {
             "kind": event.kind,
             "date": ((values or {}).get("occurred_at") or event.occurred_at.isoformat())[:10],
             "place": (values or {}).get("place", "") if event.kind != "sickness" else "",
-            "health": (values or {}).get("health", ""),
+            "health": health_label((values or {}).get("health", "")),
         }
         for event, values in events
     ]

@@ -5,13 +5,15 @@ data, nothing that names the programme or a surrender."""
 import csv
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import Event
-from reception import bureau
+from reception import bureau, custody
 
 
 def _client(programme, role="case_officer"):
@@ -71,7 +73,7 @@ def test_the_bureau_export_has_the_art122_fields_as_json_and_csv(programme, regi
     assert tuple(data) == bureau.FIELDS
     assert data["surname"] == "Сидоренко" and data["date_of_birth"] == "1994-03-17"
     assert data["father_first_name"] == "Пётр" and data["place_of_birth"] == "Псков"
-    assert data["power"] == "Российская Федерация" and data["health"] == "slightly_wounded"
+    assert data["power"] == "Российская Федерация" and data["health"] == "Slightly wounded"
     assert data["captured_on"] == registered.custody.taken_at.date().isoformat()
     response = client.get(f"/reception/cases/{registered.number}/bureau.csv")
     assert response["Content-Type"].startswith("text/csv")
@@ -118,3 +120,25 @@ def test_a_seized_capture_card_or_export_names_no_case_in_its_file_name(programm
         assert disposition.startswith("attachment")
         assert registered.number not in disposition, url
         assert registered.number.replace("-", "") not in disposition, url
+
+
+def test_the_bureau_export_gives_the_state_of_health_in_words_not_a_code(
+    programme, officer, registered
+):
+    """The bureau reads the model card's words in the export's language with the English
+    beside them, never an internal code such as "slightly_wounded"."""
+    custody.record_event(
+        registered,
+        "sickness",
+        {"occurred_at": timezone.now() - timedelta(hours=1), "health": "sick"},
+        actor=officer,
+    )
+    client = _client(programme)
+    client.cookies["corridor_language"] = "uk"
+    response = client.get(f"/reception/cases/{registered.number}/bureau.json")
+    data = json.loads(response.content)
+    assert data["health"] == "Легко поранений (Slightly wounded)"
+    assert data["events"][0]["health"] == "Хворий (Sick)"
+    csv_body = client.get(f"/reception/cases/{registered.number}/bureau.csv").content
+    assert "slightly_wounded" not in csv_body.decode("utf-8-sig")
+    assert "Хворий (Sick)" in csv_body.decode("utf-8-sig")
