@@ -107,25 +107,38 @@ def reception(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "reception/case.html", _overview(request, case))
 
 
-@sensitive_post_parameters()
-@require_POST
-def custody_new(request: HttpRequest, number: str) -> HttpResponse:
-    case = _writer(request, number)
-    form = CustodyForm(request.POST)
+def _case_form(request: HttpRequest, case, form, key: str, act, done: str) -> HttpResponse:
+    """One form of the reception page: ``act(cleaned_data)`` if it is valid; the domain's
+    refusal as a message, its field errors on the form; on success back to the page, otherwise
+    the page again with the form as typed (status 400 when something was wrong)."""
     if form.is_valid():
         try:
-            custody.record_custody(case, form.cleaned_data, actor=request.user)
+            act(form.cleaned_data)
         except TransitionRefused as refused:
             messages.error(request, refused.message)
         except custody.Invalid as invalid:
             for field, message in invalid.errors.items():
                 form.add_error(field if field in form.fields else None, message)
         else:
-            messages.success(request, _("Custody recorded. The capture card is due in 7 days."))
+            messages.success(request, done)
             return redirect("reception:case", number=case.number)
     context = _overview(request, case)
-    context["custody_form"] = form
-    return render(request, "reception/case.html", context, status=400 if form.errors else 200)
+    context[key] = form
+    return render(request, "reception/case.html", context, status=400)
+
+
+@sensitive_post_parameters()
+@require_POST
+def custody_new(request: HttpRequest, number: str) -> HttpResponse:
+    case = _writer(request, number)
+    return _case_form(
+        request,
+        case,
+        CustodyForm(request.POST),
+        "custody_form",
+        lambda data: custody.record_custody(case, data, actor=request.user),
+        _("Custody recorded. The capture card is due in 7 days."),
+    )
 
 
 @sensitive_post_parameters()
@@ -159,22 +172,14 @@ def register(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def event_new(request: HttpRequest, number: str) -> HttpResponse:
     case = _writer(request, number)
-    form = EventForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            custody.record_event(case, data["kind"], data, actor=request.user)
-        except TransitionRefused as refused:
-            messages.error(request, refused.message)
-        except custody.Invalid as invalid:
-            for field, message in invalid.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-        else:
-            messages.success(request, _("Recorded. A new capture card is due in 7 days."))
-            return redirect("reception:case", number=case.number)
-    context = _overview(request, case)
-    context["event_form"] = form
-    return render(request, "reception/case.html", context, status=400)
+    return _case_form(
+        request,
+        case,
+        EventForm(request.POST),
+        "event_form",
+        lambda data: custody.record_event(case, data["kind"], data, actor=request.user),
+        _("Recorded. A new capture card is due in 7 days."),
+    )
 
 
 @require_POST
@@ -274,21 +279,14 @@ def export(request: HttpRequest, number: str, fmt: str) -> HttpResponse:
 @require_POST
 def consent_new(request: HttpRequest, number: str) -> HttpResponse:
     case = _writer(request, number)
-    form = ConsentForm(request.POST)
-    if form.is_valid():
-        try:
-            media.record_consent(case, form.cleaned_data, actor=request.user)
-        except TransitionRefused as refused:
-            messages.error(request, refused.message)
-        except custody.Invalid as invalid:
-            for field, message in invalid.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-        else:
-            messages.success(request, _("Consent recorded."))
-            return redirect("reception:case", number=case.number)
-    context = _overview(request, case)
-    context["consent_form"] = form
-    return render(request, "reception/case.html", context, status=400)
+    return _case_form(
+        request,
+        case,
+        ConsentForm(request.POST),
+        "consent_form",
+        lambda data: media.record_consent(case, data, actor=request.user),
+        _("Consent recorded."),
+    )
 
 
 @require_POST
