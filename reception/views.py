@@ -186,12 +186,23 @@ def event_new(request: HttpRequest, number: str) -> HttpResponse:
 def card_sent(request: HttpRequest, number: str, card_id) -> HttpResponse:
     case = _writer(request, number)
     card = get_object_or_404(case.capture_cards, pk=card_id)
+    return _step(
+        request,
+        case,
+        lambda: custody.mark_card_sent(card, actor=request.user),
+        _("Capture card marked sent."),
+    )
+
+
+def _step(request: HttpRequest, case, act, done: str) -> HttpResponse:
+    """A button of the reception page: ``act()``, its refusal or ``done`` as a message, back
+    to the page."""
     try:
-        custody.mark_card_sent(card, actor=request.user)
+        act()
     except TransitionRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("Capture card marked sent."))
+        messages.success(request, done)
     return redirect("reception:case", number=case.number)
 
 
@@ -293,13 +304,12 @@ def consent_new(request: HttpRequest, number: str) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, number: str, consent_id) -> HttpResponse:
     case = _writer(request, number)
     consent = get_object_or_404(case.media_consents, pk=consent_id)
-    try:
-        media.withdraw_consent(consent, actor=request.user)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Consent withdrawn: no more photos or videos under it."))
-    return redirect("reception:case", number=case.number)
+    return _step(
+        request,
+        case,
+        lambda: media.withdraw_consent(consent, actor=request.user),
+        _("Consent withdrawn: no more photos or videos under it."),
+    )
 
 
 class _SealedUpload(MemoryFileUploadHandler):
@@ -385,13 +395,12 @@ def media_download(request: HttpRequest, number: str, media_id) -> HttpResponse:
 @require_POST
 def media_delete(request: HttpRequest, number: str, media_id) -> HttpResponse:
     case, item, values = _opened_media(request, number, media_id)
-    try:
-        media.delete_media(item, actor=request.user, values=values)
-    except TransitionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Deleted: the file and its keys are destroyed."))
-    return redirect("reception:case", number=case.number)
+    return _step(
+        request,
+        case,
+        lambda: media.delete_media(item, actor=request.user, values=values),
+        _("Deleted: the file and its keys are destroyed."),
+    )
 
 
 # --- relatives' enquiries ("I want to find") ------------------------------------------------
